@@ -1,0 +1,239 @@
+// Package cam2drive holds the domain types, identifiers and error codes shared
+// by every part of the product. It depends on the standard library only.
+package cam2drive
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Version is set at build time with -ldflags "-X github.com/cam2drive/cam2drive.Version=…".
+var Version = "dev"
+
+// Code classifies an error for the protocol adapters (HTTP, FTP, SFTP).
+type Code string
+
+const (
+	CodeInvalid            Code = "invalid"
+	CodeUnauthenticated    Code = "unauthenticated"
+	CodeInvalidCredentials Code = "invalid_credentials"
+	CodeForbidden          Code = "forbidden"
+	CodeNotFound           Code = "not_found"
+	CodeConflict           Code = "conflict"
+	CodeThrottled          Code = "throttled"
+	CodeQuota              Code = "quota"
+	CodeUnavailable        Code = "unavailable"
+	CodeInternal           Code = "internal"
+)
+
+// Error is a classified error. Key names a translatable message for users;
+// Detail is for logs only.
+type Error struct {
+	Code   Code
+	Key    string            // message key, e.g. "site_has_recorders"; defaults to the code
+	Fields map[string]string // per-field message keys for invalid input
+	Retry  time.Duration     // for throttled errors
+	Err    error             // wrapped cause, never shown to users
+}
+
+func (e *Error) Error() string {
+	msg := string(e.Code)
+	if e.Key != "" && e.Key != string(e.Code) {
+		msg += ": " + e.Key
+	}
+	if len(e.Fields) > 0 {
+		msg += fmt.Sprintf(" %v", e.Fields)
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf builds a classified error with a message key.
+func Errorf(code Code, key string) *Error { return &Error{Code: code, Key: key} }
+
+// Invalid reports invalid input on named fields (field → message key).
+func Invalid(fields map[string]string) *Error {
+	return &Error{Code: CodeInvalid, Key: "invalid", Fields: fields}
+}
+
+// ErrNotFound is the generic not-found error.
+var ErrNotFound = &Error{Code: CodeNotFound, Key: "not_found"}
+
+// ErrorCode returns the code of err, CodeInternal when it is not classified.
+func ErrorCode(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// IsNotFound tells whether err is a not-found error.
+func IsNotFound(err error) bool { return ErrorCode(err) == CodeNotFound }
+
+var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
+
+// NewID returns a new opaque, time-sortable identifier (26 characters):
+// 48 bits of milliseconds then 80 random bits, Crockford base32.
+func NewID() string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(time.Now().UnixMilli())<<16)
+	if _, err := rand.Read(b[6:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return idEncoding.EncodeToString(b[:])
+}
+
+// ValidID tells whether s has the shape of an id made by NewID.
+func ValidID(s string) bool {
+	if len(s) != 26 {
+		return false
+	}
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789abcdefghjkmnpqrstvwxyz", c) {
+			return false
+		}
+	}
+	return true
+}
+
+// OrgKind is the level of an organisation in the hierarchy.
+type OrgKind string
+
+const (
+	KindPlatform    OrgKind = "platform"
+	KindDistributor OrgKind = "distributor"
+	KindInstaller   OrgKind = "installer"
+	KindClient      OrgKind = "client"
+)
+
+// ChildKind is the kind of organisation that k creates ("" for clients).
+func (k OrgKind) ChildKind() OrgKind {
+	switch k {
+	case KindPlatform:
+		return KindDistributor
+	case KindDistributor:
+		return KindInstaller
+	case KindInstaller:
+		return KindClient
+	}
+	return ""
+}
+
+// Valid tells whether k is a known kind.
+func (k OrgKind) Valid() bool {
+	switch k {
+	case KindPlatform, KindDistributor, KindInstaller, KindClient:
+		return true
+	}
+	return false
+}
+
+// Org is an organisation. Path lists the ids from the root down to the org,
+// each followed by "/", so descendants share the prefix.
+type Org struct {
+	ID        string
+	ParentID  string
+	Kind      OrgKind
+	Name      string
+	Email     string
+	Address   string
+	Phone     string
+	Path      string
+	CreatedAt time.Time
+}
+
+// IsAncestorOrSelf tells whether o is other or one of its ancestors.
+func (o Org) IsAncestorOrSelf(other Org) bool {
+	return o.Path != "" && strings.HasPrefix(other.Path, o.Path)
+}
+
+// UserStatus is the state of an account.
+type UserStatus string
+
+const (
+	UserInvited UserStatus = "invited"
+	UserActive  UserStatus = "active"
+)
+
+// Preferences are a user's display settings.
+type Preferences struct {
+	Theme       string `json:"theme"`
+	Language    string `json:"language"`
+	Density     string `json:"density"`
+	RowsPerPage int    `json:"rows_per_page"`
+}
+
+// DefaultPreferences are used until a user changes them.
+func DefaultPreferences(lang string) Preferences {
+	if lang != "fr" {
+		lang = "en"
+	}
+	return Preferences{Theme: "system", Language: lang, Density: "comfortable", RowsPerPage: 10}
+}
+
+// User is a person's account in one organisation.
+type User struct {
+	ID           string
+	OrgID        string
+	Email        string
+	Name         string
+	RoleID       string
+	RoleName     string
+	Status       UserStatus
+	PasswordHash string
+	Preferences  Preferences
+	CreatedAt    time.Time
+	LastLoginAt  time.Time
+}
+
+// Role is a named set of permissions in an organisation.
+type Role struct {
+	ID          string
+	OrgID       string
+	Name        string
+	Builtin     string // "admin", "technician", "viewer" or ""
+	Permissions []string
+	UserCount   int
+	CreatedAt   time.Time
+}
+
+// Site is a physical place with recorders.
+type Site struct {
+	ID            string
+	OrgID         string
+	Name          string
+	Timezone      string
+	Address       string
+	RecorderCount int
+	CreatedAt     time.Time
+}
+
+// AuditEvent is one security-relevant event.
+type AuditEvent struct {
+	ID         string
+	OrgID      string
+	ActorID    string
+	ActorEmail string
+	Action     string
+	Target     string
+	IP         string
+	Detail     string
+	CreatedAt  time.Time
+}
+
+// Page asks for one page of a list: either after Cursor or at Offset.
+type Page struct {
+	Limit  int
+	Offset int
+	Cursor string
+}

@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/riverqueue/river"
+
+	"github.com/cam2drive/cam2drive/internal/auth"
+	"github.com/cam2drive/cam2drive/internal/config"
+	"github.com/cam2drive/cam2drive/internal/jobs"
+	"github.com/cam2drive/cam2drive/internal/mail"
+	"github.com/cam2drive/cam2drive/internal/notify"
+	"github.com/cam2drive/cam2drive/internal/store"
+	"github.com/cam2drive/cam2drive/internal/tenancy"
+)
+
+// app is everything built from the configuration: the one place where the
+// parts are wired together.
+type app struct {
+	cfg      config.Config
+	log      *slog.Logger
+	db       *store.DB
+	queue    *jobs.Queue
+	auth     *auth.Service
+	tenancy  *tenancy.Service
+	registry *prometheus.Registry
+}
+
+func newLogger(cfg config.Config) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if strings.EqualFold(cfg.LogFormat, "json") {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// build opens the database, runs the migrations and wires the services.
+// work says whether this process works jobs (the worker role).
+func build(ctx context.Context, cfg config.Config, log *slog.Logger, work bool) (*app, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, db: db, registry: prometheus.NewRegistry()}
+	if err := a.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := a.wire(work); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *app) migrate(ctx context.Context) error {
+	if err := a.db.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return jobs.Migrate(ctx, a.db)
+}
+
+func (a *app) wire(work bool) error {
+	sender, err := a.mailSender()
+	if err != nil {
+		return err
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &notify.MailWorker{DB: a.db, Sender: sender, Log: a.log})
+	river.AddWorker(workers, &cleanupWorker{db: a.db})
+	periodic := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return cleanupArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
+	a.queue, err = jobs.New(a.db, workers, jobs.Config{Work: work, MaxWorkers: a.cfg.Workers, Periodic: periodic, Logger: a.log})
+	if err != nil {
+		return err
+	}
+	notifier := notify.New(mail.NewTemplates("Cam2Drive", a.cfg.BaseURL()), a.queue, a.cfg.BaseURL())
+	a.auth = auth.NewService(a.db, auth.DefaultArgon2, notifier, a.log, max(1, runtime.NumCPU()))
+	a.tenancy = tenancy.New(a.db, a.auth, notifier)
+	return nil
+}
+
+func (a *app) mailSender() (mail.Sender, error) {
+	if a.cfg.SMTPURL == "" {
+		return mail.LogSender{Logger: a.log}, nil
+	}
+	s, err := mail.NewSMTP(a.cfg.SMTPURL, a.log)
+	if err != nil {
+		return nil, fmt.Errorf("--smtp-url: %w", err)
+	}
+	return s, nil
+}
+
+func (a *app) close() { a.db.Close() }
+
+// cleanupArgs is the hourly job that forgets expired sessions and links.
+type cleanupArgs struct{}
+
+func (cleanupArgs) Kind() string { return "cleanup_expired" }
+
+type cleanupWorker struct {
+	river.WorkerDefaults[cleanupArgs]
+	db *store.DB
+}
+
+func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[cleanupArgs]) error {
+	return w.db.DeleteExpired(ctx, time.Now())
+}

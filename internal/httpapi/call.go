@@ -1,0 +1,143 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/cam2drive/cam2drive"
+	"github.com/cam2drive/cam2drive/internal/authz"
+	"github.com/cam2drive/cam2drive/internal/store"
+)
+
+// maxBody bounds every JSON request body.
+const maxBody = 1 << 20
+
+// call is one request being served: who asks, on which organisation.
+type call struct {
+	w    http.ResponseWriter
+	r    *http.Request
+	s    *Server
+	who  store.Principal // zero for public routes
+	org  cam2drive.Org   // the {org_id} of the path, once authorised
+	lang string
+	log  *slog.Logger
+}
+
+// decode reads a JSON body into v, refusing unknown fields and oversized bodies.
+func (c *call) decode(v any) error {
+	body := http.MaxBytesReader(c.w, c.r.Body, maxBody)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &cam2drive.Error{Code: codeTooLarge, Key: "too_large", Err: err}
+		}
+		return &cam2drive.Error{Code: cam2drive.CodeInvalid, Key: "bad_json", Err: err}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return cam2drive.Errorf(cam2drive.CodeInvalid, "bad_json")
+	}
+	return nil
+}
+
+// codeTooLarge is HTTP's own refusal of an oversized body.
+const codeTooLarge cam2drive.Code = "too_large"
+
+func (c *call) json(status int, v any) error {
+	c.w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	c.w.WriteHeader(status)
+	return json.NewEncoder(c.w).Encode(v)
+}
+
+func (c *call) noContent() error {
+	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// require checks a permission on an organisation other than the path's.
+func (c *call) require(p authz.Permission, target cam2drive.Org) error {
+	switch authz.Check(actorOf(c.who), p, target) {
+	case authz.Hidden:
+		return cam2drive.ErrNotFound
+	case authz.Denied:
+		return cam2drive.Errorf(cam2drive.CodeForbidden, "forbidden")
+	}
+	return nil
+}
+
+func actorOf(p store.Principal) authz.Actor {
+	return authz.Actor{Org: p.Org, Permissions: p.Role.Permissions}
+}
+
+func (c *call) ip() string {
+	host, _, err := net.SplitHostPort(c.r.RemoteAddr)
+	if err != nil {
+		return c.r.RemoteAddr
+	}
+	return host
+}
+
+func (c *call) query(name string) string { return strings.TrimSpace(c.r.URL.Query().Get(name)) }
+
+// page reads limit plus offset or cursor. Cursors of offset-paged lists are
+// the offset, encoded so clients treat them as opaque.
+func (c *call) page() (cam2drive.Page, error) {
+	p := cam2drive.Page{Limit: 50}
+	if v := c.query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			return p, cam2drive.Invalid(map[string]string{"limit": "invalid_limit"})
+		}
+		p.Limit = n
+	}
+	if v := c.query("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return p, cam2drive.Invalid(map[string]string{"offset": "invalid"})
+		}
+		p.Offset = n
+	}
+	if v := c.query("cursor"); v != "" {
+		b, err := base64.RawURLEncoding.DecodeString(v)
+		n, err2 := strconv.Atoi(strings.TrimPrefix(string(b), "o:"))
+		if err != nil || err2 != nil || n < 0 || !strings.HasPrefix(string(b), "o:") {
+			return p, cam2drive.Invalid(map[string]string{"cursor": "invalid"})
+		}
+		p.Offset = n
+	}
+	return p, nil
+}
+
+// list is the shape of every list answer.
+type list[T any] struct {
+	Items      []T    `json:"items"`
+	Total      int    `json:"total"`
+	NextCursor string `json:"next_cursor"`
+}
+
+func newList[T any](items []T, total int, p cam2drive.Page) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	l := list[T]{Items: items, Total: total}
+	if next := p.Offset + len(items); next < total && len(items) > 0 {
+		l.NextCursor = base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(next)))
+	}
+	return l
+}
+
+func mapList[D any, T any](in []D, f func(D) T) []T {
+	out := make([]T, len(in))
+	for i, v := range in {
+		out[i] = f(v)
+	}
+	return out
+}

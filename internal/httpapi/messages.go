@@ -1,0 +1,76 @@
+package httpapi
+
+import (
+	"fmt"
+	"strings"
+)
+
+// messages holds every text the API shows a user, in English and French.
+var messages = map[string][2]string{
+	"internal":            {"Something went wrong on our side. Please try again.", "Une erreur s'est produite de notre côté. Veuillez réessayer."},
+	"invalid":             {"Some fields are not valid.", "Certains champs ne sont pas valides."},
+	"bad_json":            {"The request is not valid JSON of the expected shape.", "La requête n'est pas un JSON valide de la forme attendue."},
+	"too_large":           {"The request is too large.", "La requête est trop volumineuse."},
+	"unauthenticated":     {"Please sign in.", "Veuillez vous connecter."},
+	"invalid_credentials": {"Wrong e-mail or password.", "E-mail ou mot de passe incorrect."},
+	"throttled":           {"Too many failed attempts. Try again in %d seconds.", "Trop de tentatives échouées. Réessayez dans %d secondes."},
+	"forbidden":           {"You don't have permission to do this.", "Vous n'avez pas la permission d'effectuer cette action."},
+	"csrf":                {"Your session's security token is missing or wrong. Reload the page.", "Le jeton de sécurité de votre session est absent ou incorrect. Rechargez la page."},
+	"not_found":           {"Not found.", "Introuvable."},
+	"conflict":            {"This conflicts with existing data.", "Cela entre en conflit avec des données existantes."},
+	"busy":                {"The server is busy. Please try again.", "Le serveur est occupé. Veuillez réessayer."},
+	"unavailable":         {"The service is temporarily unavailable.", "Le service est temporairement indisponible."},
+	"site_has_recorders":  {"This site still has recorders. Move or delete them before deleting the site.", "Ce site a encore des enregistreurs. Déplacez-les ou supprimez-les avant de supprimer le site."},
+	"role_in_use":         {"This role is assigned to at least one user. Remove it from every user before deleting it.", "Ce rôle est attribué à au moins un utilisateur. Retirez-le de tous les utilisateurs avant de le supprimer."},
+	"builtin_role":        {"The Admin role can't be changed or deleted.", "Le rôle Admin ne peut être ni modifié ni supprimé."},
+	"builtin_role_delete": {"Built-in roles can't be deleted.", "Les rôles prédéfinis ne peuvent pas être supprimés."},
+	"email_taken":         {"An account already uses this e-mail address.", "Un compte utilise déjà cette adresse e-mail."},
+	"role_name_taken":     {"A role with this name already exists.", "Un rôle porte déjà ce nom."},
+	"self":                {"You can't do this to your own account.", "Vous ne pouvez pas faire cela sur votre propre compte."},
+	"already_active":      {"This user has already set a password.", "Cet utilisateur a déjà défini son mot de passe."},
+	"required":            {"This field is required.", "Ce champ est obligatoire."},
+	"too_long":            {"This is too long.", "C'est trop long."},
+	"invalid_email":       {"Enter a valid e-mail address.", "Saisissez une adresse e-mail valide."},
+	"invalid_kind":        {"This kind of organisation can't be created here.", "Ce type d'organisation ne peut pas être créé ici."},
+	"invalid_timezone":    {"Choose a time zone from the list.", "Choisissez un fuseau horaire dans la liste."},
+	"invalid_limit":       {"limit must be between 1 and 500.", "limit doit être compris entre 1 et 500."},
+	"unknown_role":        {"Choose an existing role.", "Choisissez un rôle existant."},
+	"unknown_permission":  {"Unknown permission.", "Permission inconnue."},
+	"invalid_value":       {"This value is not allowed.", "Cette valeur n'est pas autorisée."},
+	"wrong_password":      {"The current password is wrong.", "L'ancien mot de passe est incorrect."},
+	"passwords_differ":    {"The two passwords differ.", "Les deux mots de passe sont différents."},
+	"password_too_short":  {"Use at least 10 characters.", "Utilisez au moins 10 caractères."},
+	"password_too_long":   {"This password is too long.", "Ce mot de passe est trop long."},
+	"password_is_email":   {"The password must not contain your e-mail address.", "Le mot de passe ne doit pas contenir votre adresse e-mail."},
+	"password_too_common": {"This password is too common. Choose another one.", "Ce mot de passe est trop courant. Choisissez-en un autre."},
+	"password_unchanged":  {"The new password must differ from the old one.", "Le nouveau mot de passe doit être différent de l'ancien."},
+	"link_invalid":        {"This link is invalid or has expired. Ask for a new one.", "Ce lien est invalide ou a expiré. Demandez-en un nouveau."},
+}
+
+// message returns the text of key in lang ("fr" or English).
+func message(lang, key string) string {
+	m, ok := messages[key]
+	if !ok {
+		m = messages["invalid_value"]
+	}
+	if lang == "fr" {
+		return m[1]
+	}
+	return m[0]
+}
+
+func messagef(lang, key string, args ...any) string { return fmt.Sprintf(message(lang, key), args...) }
+
+// acceptLanguage picks fr or en from an Accept-Language header.
+func acceptLanguage(h string) string {
+	for _, part := range strings.Split(h, ",") {
+		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+		switch {
+		case strings.HasPrefix(tag, "fr"):
+			return "fr"
+		case strings.HasPrefix(tag, "en"):
+			return "en"
+		}
+	}
+	return "en"
+}

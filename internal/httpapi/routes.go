@@ -1,0 +1,63 @@
+package httpapi
+
+import "github.com/cam2drive/cam2drive/internal/authz"
+
+// route is one API endpoint. Every non-public route is authenticated; a
+// route with {org_id} is refused (404) outside the caller's subtree, then
+// checked against perm on that organisation.
+type route struct {
+	method, path string
+	perm         authz.Permission
+	public       bool
+	summary      string
+	req, resp    any // JSON shapes for the OpenAPI document (nil: none)
+	status       int // success status (default 200)
+	handle       func(*call) error
+}
+
+// table lists every route of /api/v1.
+func (s *Server) table() []route {
+	p := authz.Permission("")
+	return []route{
+		{method: "POST", path: "/auth/login", public: true, summary: "Sign in with e-mail and password", req: loginReq{}, resp: meJSON{}, handle: s.login},
+		{method: "POST", path: "/auth/logout", perm: p, summary: "Sign out", status: 204, handle: s.logout},
+		{method: "POST", path: "/auth/forgot-password", public: true, summary: "Mail a password reset link", req: forgotReq{}, status: 202, handle: s.forgotPassword},
+		{method: "GET", path: "/auth/password-token", public: true, summary: "Describe a set-password link", resp: passwordTokenJSON{}, handle: s.passwordToken},
+		{method: "POST", path: "/auth/set-password", public: true, summary: "Choose a password with a link", req: setPasswordReq{}, status: 204, handle: s.setPassword},
+		{method: "GET", path: "/password-policy", public: true, summary: "The password policy", resp: policyJSON{}, handle: s.passwordPolicy},
+		{method: "GET", path: "/timezones", public: true, summary: "IANA time zones", resp: list[string]{}, handle: s.timezones},
+		{method: "GET", path: "/permissions", summary: "The permission catalogue", resp: list[authz.Entry]{}, handle: s.permissions},
+
+		{method: "GET", path: "/me", summary: "The signed-in user, organisation and permissions", resp: meJSON{}, handle: s.me},
+		{method: "PATCH", path: "/me/preferences", summary: "Change display preferences", req: prefsReq{}, resp: prefsJSON{}, handle: s.setPreferences},
+		{method: "POST", path: "/me/password", summary: "Change password", req: changePasswordReq{}, status: 204, handle: s.changePassword},
+		{method: "GET", path: "/me/tokens", perm: authz.TokensManage, summary: "List personal API tokens", resp: list[tokenJSON]{}, handle: s.listTokens},
+		{method: "POST", path: "/me/tokens", perm: authz.TokensManage, summary: "Create a personal API token", req: tokenReq{}, resp: tokenJSON{}, status: 201, handle: s.createToken},
+		{method: "DELETE", path: "/me/tokens/{token_id}", perm: authz.TokensManage, summary: "Revoke a personal API token", status: 204, handle: s.deleteToken},
+
+		{method: "POST", path: "/orgs", perm: p, summary: "Create a child organisation and invite its admin", req: createOrgReq{}, resp: orgJSON{}, status: 201, handle: s.createOrg},
+		{method: "GET", path: "/orgs/{org_id}", perm: authz.OrgsView, summary: "One organisation", resp: orgJSON{}, handle: s.getOrg},
+		{method: "PATCH", path: "/orgs/{org_id}", perm: authz.OrgsManage, summary: "Edit an organisation", req: updateOrgReq{}, resp: orgJSON{}, handle: s.updateOrg},
+		{method: "GET", path: "/orgs/{org_id}/children", perm: authz.OrgsView, summary: "Child organisations", resp: list[orgJSON]{}, handle: s.listChildren},
+
+		{method: "GET", path: "/orgs/{org_id}/sites", perm: authz.SitesView, summary: "List sites", resp: list[siteJSON]{}, handle: s.listSites},
+		{method: "POST", path: "/orgs/{org_id}/sites", perm: authz.SitesManage, summary: "Add a site", req: siteReq{}, resp: siteJSON{}, status: 201, handle: s.createSite},
+		{method: "GET", path: "/orgs/{org_id}/sites/{site_id}", perm: authz.SitesView, summary: "One site", resp: siteJSON{}, handle: s.getSite},
+		{method: "PATCH", path: "/orgs/{org_id}/sites/{site_id}", perm: authz.SitesManage, summary: "Edit a site", req: siteReq{}, resp: siteJSON{}, handle: s.updateSite},
+		{method: "DELETE", path: "/orgs/{org_id}/sites/{site_id}", perm: authz.SitesManage, summary: "Delete a site without recorders", status: 204, handle: s.deleteSite},
+
+		{method: "GET", path: "/orgs/{org_id}/users", perm: authz.UsersView, summary: "List users", resp: list[userJSON]{}, handle: s.listUsers},
+		{method: "POST", path: "/orgs/{org_id}/users", perm: authz.UsersManage, summary: "Invite a user with a role", req: inviteReq{}, resp: userJSON{}, status: 201, handle: s.inviteUser},
+		{method: "PATCH", path: "/orgs/{org_id}/users/{user_id}", perm: authz.UsersManage, summary: "Change a user's role or name", req: updateUserReq{}, resp: userJSON{}, handle: s.updateUser},
+		{method: "DELETE", path: "/orgs/{org_id}/users/{user_id}", perm: authz.UsersManage, summary: "Remove a user", status: 204, handle: s.deleteUser},
+		{method: "POST", path: "/orgs/{org_id}/users/{user_id}/invitation", perm: authz.UsersManage, summary: "Send the invitation again", status: 202, handle: s.resendInvitation},
+
+		{method: "GET", path: "/orgs/{org_id}/roles", perm: authz.RolesView, summary: "List roles", resp: list[roleJSON]{}, handle: s.listRoles},
+		{method: "POST", path: "/orgs/{org_id}/roles", perm: authz.RolesManage, summary: "Add a role", req: roleReq{}, resp: roleJSON{}, status: 201, handle: s.createRole},
+		{method: "GET", path: "/orgs/{org_id}/roles/{role_id}", perm: authz.RolesView, summary: "One role", resp: roleJSON{}, handle: s.getRole},
+		{method: "PATCH", path: "/orgs/{org_id}/roles/{role_id}", perm: authz.RolesManage, summary: "Edit a role", req: roleReq{}, resp: roleJSON{}, handle: s.updateRole},
+		{method: "DELETE", path: "/orgs/{org_id}/roles/{role_id}", perm: authz.RolesManage, summary: "Delete a role no user holds", status: 204, handle: s.deleteRole},
+
+		{method: "GET", path: "/orgs/{org_id}/audit", perm: authz.AuditView, summary: "Security audit log", resp: list[auditJSON]{}, handle: s.listAudit},
+	}
+}
