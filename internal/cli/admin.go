@@ -121,4 +121,3 @@ func outboxList(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	return nil
 }
-
