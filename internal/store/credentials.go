@@ -72,18 +72,19 @@ func (db *DB) DeleteSession(ctx context.Context, hash string) error {
 	return err
 }
 
-// DeleteExpired removes expired sessions and links, and stale throttle rows.
+// DeleteExpired removes expired sessions and links, and throttle rows idle
+// for a day.
 func (db *DB) DeleteExpired(ctx context.Context, now time.Time) error {
-	for _, stmt := range []string{
-		`DELETE FROM sessions WHERE expires_at <= ?`,
-		`DELETE FROM password_tokens WHERE expires_at <= ?`,
-		`DELETE FROM login_throttle WHERE locked_until <= ? AND updated_at <= ? - 86400000`,
+	t := ms(now)
+	for _, del := range []struct {
+		query string
+		args  []any
+	}{
+		{`DELETE FROM sessions WHERE expires_at <= ?`, []any{t}},
+		{`DELETE FROM password_tokens WHERE expires_at <= ?`, []any{t}},
+		{`DELETE FROM login_throttle WHERE locked_until <= ? AND updated_at <= ?`, []any{t, t - 86400000}},
 	} {
-		args := []any{ms(now)}
-		if stmt[len(stmt)-1] == '0' {
-			args = append(args, ms(now))
-		}
-		if _, err := db.write().exec(ctx, stmt, args...); err != nil {
+		if _, err := db.write().exec(ctx, del.query, del.args...); err != nil {
 			return err
 		}
 	}

@@ -102,7 +102,7 @@ func (s *Service) CreateOrg(ctx context.Context, actor store.Principal, n NewOrg
 				return err
 			}
 		}
-		if err := s.invite(ctx, tx, actor, org, n.Email, admin.ID, "", n.Language, ip); err != nil {
+		if _, err := s.inviteUser(ctx, tx, actor, org, n.Email, admin.ID, "", n.Language, ip); err != nil {
 			return err
 		}
 		return tx.AddAudit(ctx, auditOf(actor, actor.Org.ID, "org.created", org.Name, ip))
@@ -148,11 +148,6 @@ func (s *Service) InviteUser(ctx context.Context, actor store.Principal, org cam
 		return u, err
 	}
 	return s.db.User(ctx, org.ID, u.ID)
-}
-
-func (s *Service) invite(ctx context.Context, tx *store.Tx, actor store.Principal, org cam2drive.Org, email, roleID, name, lang, ip string) error {
-	_, err := s.inviteUser(ctx, tx, actor, org, email, roleID, name, lang, ip)
-	return err
 }
 
 func (s *Service) inviteUser(ctx context.Context, tx *store.Tx, actor store.Principal, org cam2drive.Org, email, roleID, name, lang, ip string) (cam2drive.User, error) {
