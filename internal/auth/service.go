@@ -104,7 +104,9 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	now := s.now()
 	acctKey, ipKey := "acct:"+email, "ip:"+ip
 	if wait := s.lockedFor(ctx, now, acctKey, ipKey); wait > 0 {
-		s.audit(ctx, "", "", email, "login.throttled", ip)
+		if u, err := s.db.UserByEmail(ctx, email); err == nil {
+			s.audit(ctx, u.OrgID, u.ID, email, "login.throttled", ip)
+		}
 		return Session{}, &cam2drive.Error{Code: cam2drive.CodeThrottled, Key: "throttled", Retry: wait}
 	}
 	u, err := s.db.UserByEmail(ctx, email)

@@ -95,7 +95,10 @@ func (db *DB) UpdateRole(ctx context.Context, r cam2drive.Role) error {
 func (db *DB) DeleteRole(ctx context.Context, orgID, id string) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		var users int
-		if err := tx.q.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE role_id = ?`, id).Scan(&users); err != nil {
+		// Count only through a role of orgID, so another org's role answers
+		// "not found" below rather than disclosing that it is in use.
+		if err := tx.q.queryRow(ctx, `SELECT COUNT(*) FROM users u JOIN roles r ON r.id = u.role_id
+			WHERE r.id = ? AND r.org_id = ?`, id, orgID).Scan(&users); err != nil {
 			return err
 		}
 		if users > 0 {

@@ -47,7 +47,7 @@ type SiteFilter struct {
 	Name, Address, Timezone string
 }
 
-// Sites lists org's sites by name.
+// Sites lists org's sites in the order they were created.
 func (db *DB) Sites(ctx context.Context, orgID string, f SiteFilter, p cam2drive.Page) ([]cam2drive.Site, int, error) {
 	where, args := []string{"s.org_id = ?"}, []any{orgID}
 	if f.Name != "" {
