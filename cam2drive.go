@@ -237,3 +237,99 @@ type Page struct {
 	Offset int
 	Cursor string
 }
+
+// Manufacturers a recorder can be declared with.
+var Manufacturers = []string{"dahua", "hikvision", "uniview", "axis", "reolink", "other"}
+
+// RecorderKinds are the types of recorder.
+var RecorderKinds = []string{"nvr", "dvr", "ip_camera"}
+
+// Recorder is an NVR, DVR or IP camera that uploads to the cloud.
+type Recorder struct {
+	ID            string
+	OrgID         string
+	SiteID        string
+	SiteName      string
+	Name          string
+	Manufacturer  string
+	Kind          string
+	CameraCount   int
+	RetentionDays int
+	Username      string
+	SecretEnc     string // password encrypted with the server key
+	SecretMAC     string // keyed hash of the password, to check logins quickly
+	DiskID        string // attached virtual disk, "" when none
+	CreatedAt     time.Time
+}
+
+// Camera is one channel of a recorder.
+type Camera struct {
+	ID             string
+	OrgID          string
+	RecorderID     string
+	RecorderName   string
+	SiteID         string
+	SiteName       string
+	Number         int
+	Name           string
+	CloudRecording bool
+	AIEnabled      bool
+	AllowedUsers   []string // user ids; empty: everyone with the permission
+	CreatedAt      time.Time
+}
+
+// VirtualDisk is a client's cloud storage for one recorder.
+type VirtualDisk struct {
+	ID            string
+	OrgID         string
+	RecorderID    string
+	CapacityBytes int64
+	CameraLimit   int
+	Overwrite     bool
+	UsedBytes     int64
+	CreatedAt     time.Time
+}
+
+// GB is the unit virtual disks are sold in.
+const GB = int64(1_000_000_000)
+
+// Recording is one snapshot or clip received from a recorder.
+type Recording struct {
+	ID           string
+	OrgID        string
+	SiteID       string
+	RecorderID   string
+	CameraID     string
+	DiskID       string
+	Start, End   time.Time
+	Timed        bool
+	Kind         string // "snapshot" | "clip"
+	EventType    string
+	EventCode    string
+	Status       string // "processing" | "ready" | "failed"
+	StatusReason string
+	ObjectKey    string
+	Size         int64
+	SHA256       string
+	SourcePath   string
+	CreatedAt    time.Time
+}
+
+// RecorderHealth sums up how a recorder's uploads go.
+type RecorderHealth struct {
+	LastUploadAt   time.Time
+	LastLoginAt    time.Time
+	Uploads        int64
+	FailedLogins   int64
+	RefusedUploads int64
+	Recent         []RecorderEvent
+}
+
+// RecorderEvent is a failed login or a refused upload.
+type RecorderEvent struct {
+	Kind      string // "login_failed" | "refused"
+	Reason    string
+	Path      string
+	IP        string
+	CreatedAt time.Time
+}

@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/cam2drive/cam2drive"
+)
+
+const recordingCols = `id, org_id, site_id, recorder_id, camera_id, disk_id, start_ms, end_ms, timed, kind, event_type, event_code,
+	status, status_reason, object_key, size, sha256, source_path, created_at`
+
+func scanRecording(r row) (cam2drive.Recording, error) {
+	var x cam2drive.Recording
+	var start, end, created int64
+	var timed int
+	err := r.Scan(&x.ID, &x.OrgID, &x.SiteID, &x.RecorderID, &x.CameraID, &x.DiskID, &start, &end, &timed, &x.Kind, &x.EventType,
+		&x.EventCode, &x.Status, &x.StatusReason, &x.ObjectKey, &x.Size, &x.SHA256, &x.SourcePath, &created)
+	x.Start, x.End, x.Timed, x.CreatedAt = fromMS(start), fromMS(end), timed == 1, fromMS(created)
+	return x, err
+}
+
+// RecordingBySource finds an already indexed upload of the same path and bytes.
+func (tx *Tx) RecordingBySource(ctx context.Context, recorderID, sourcePath, sha string) (cam2drive.Recording, error) {
+	return scanRecording(tx.q.queryRow(ctx, `SELECT `+recordingCols+` FROM recordings WHERE recorder_id = ? AND source_path = ? AND sha256 = ?`,
+		recorderID, sourcePath, sha))
+}
+
+// ReserveSpace makes room for size bytes on a disk. When the disk is full
+// and overwrites, the oldest recordings are removed from the index first
+// (like an NVR) and returned, so the caller deletes their objects after
+// commit; otherwise the quota error "disk_full".
+func (tx *Tx) ReserveSpace(ctx context.Context, diskID string, size int64) ([]cam2drive.Recording, error) {
+	lock := ""
+	if tx.db.dialect == Postgres {
+		lock = " FOR UPDATE"
+	}
+	var capacity, used int64
+	var overwrite int
+	if err := tx.q.queryRow(ctx, `SELECT capacity_bytes, used_bytes, overwrite FROM virtual_disks WHERE id = ?`+lock, diskID).
+		Scan(&capacity, &used, &overwrite); err != nil {
+		return nil, err
+	}
+	if size > capacity {
+		return nil, cam2drive.Errorf(cam2drive.CodeQuota, "file_too_large")
+	}
+	var evicted []cam2drive.Recording
+	for used+size > capacity {
+		if overwrite == 0 {
+			return nil, cam2drive.Errorf(cam2drive.CodeQuota, "disk_full")
+		}
+		batch, err := tx.oldest(ctx, diskID, 64)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range batch {
+			if used+size <= capacity {
+				break
+			}
+			if err := tx.deleteRecording(ctx, r); err != nil {
+				return nil, err
+			}
+			used -= r.Size
+			evicted = append(evicted, r)
+		}
+	}
+	_, err := tx.q.exec(ctx, `UPDATE virtual_disks SET used_bytes = ? WHERE id = ?`, used+size, diskID)
+	return evicted, err
+}
+
+func (tx *Tx) oldest(ctx context.Context, diskID string, n int) ([]cam2drive.Recording, error) {
+	rs, err := tx.q.query(ctx, `SELECT `+recordingCols+` FROM recordings WHERE disk_id = ? ORDER BY start_ms, id LIMIT ?`, diskID, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []cam2drive.Recording
+	for rs.Next() {
+		r, err := scanRecording(rs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	if len(out) == 0 && rs.Err() == nil {
+		// The counter says full but nothing is left: trust the index.
+		_, err := tx.q.exec(ctx, `UPDATE virtual_disks SET used_bytes = 0 WHERE id = ?`, diskID)
+		return nil, err
+	}
+	return out, rs.Err()
+}
+
+func (tx *Tx) deleteRecording(ctx context.Context, r cam2drive.Recording) error {
+	_, err := tx.q.exec(ctx, `DELETE FROM recordings WHERE id = ?`, r.ID)
+	return err
+}
+
+// InsertRecording indexes an upload whose object is already durable.
+func (tx *Tx) InsertRecording(ctx context.Context, r *cam2drive.Recording) error {
+	if r.ID == "" {
+		r.ID = cam2drive.NewID()
+	}
+	r.CreatedAt = time.Now().UTC()
+	_, err := tx.q.exec(ctx, `INSERT INTO recordings (`+recordingCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.OrgID, r.SiteID, r.RecorderID, r.CameraID, r.DiskID, ms(r.Start), ms(r.End), boolInt(r.Timed), r.Kind, r.EventType,
+		r.EventCode, r.Status, r.StatusReason, r.ObjectKey, r.Size, r.SHA256, r.SourcePath, ms(r.CreatedAt))
+	return err
+}
+
+// RecordingFilter narrows Recordings.
+type RecordingFilter struct {
+	SiteID    string
+	CameraIDs []string
+	From, To  time.Time
+}
+
+// Recordings lists org's recordings, newest first.
+func (db *DB) Recordings(ctx context.Context, orgID string, f RecordingFilter, p cam2drive.Page) ([]cam2drive.Recording, int, error) {
+	where, args := []string{"org_id = ?"}, []any{orgID}
+	if f.SiteID != "" {
+		where, args = append(where, "site_id = ?"), append(args, f.SiteID)
+	}
+	if len(f.CameraIDs) > 0 {
+		where = append(where, "camera_id IN (?"+strings.Repeat(", ?", len(f.CameraIDs)-1)+")")
+		for _, id := range f.CameraIDs {
+			args = append(args, id)
+		}
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "start_ms >= ?"), append(args, ms(f.From))
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "start_ms < ?"), append(args, ms(f.To))
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM recordings WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rs, err := db.read().query(ctx, `SELECT `+recordingCols+` FROM recordings WHERE `+cond+` ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?`,
+		append(args, p.Limit, p.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rs.Close()
+	out := []cam2drive.Recording{}
+	for rs.Next() {
+		r, err := scanRecording(rs)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, r)
+	}
+	return out, total, rs.Err()
+}
+
+// Recording returns one recording of org.
+func (db *DB) Recording(ctx context.Context, orgID, id string) (cam2drive.Recording, error) {
+	return scanRecording(db.read().queryRow(ctx, `SELECT `+recordingCols+` FROM recordings WHERE org_id = ? AND id = ?`, orgID, id))
+}
+
+// PurgeExpired removes from the index up to limit recordings older than
+// their recorder's retention, freeing their disk space, and returns them so
+// the caller deletes their objects.
+func (db *DB) PurgeExpired(ctx context.Context, now time.Time, limit int) ([]cam2drive.Recording, error) {
+	var out []cam2drive.Recording
+	err := db.InTx(ctx, func(tx *Tx) error {
+		rs, err := tx.q.query(ctx, `SELECT `+prefixCols("x.", recordingCols)+` FROM recordings x JOIN recorders r ON r.id = x.recorder_id
+			WHERE r.retention_days > 0 AND x.start_ms < ? - r.retention_days * 86400000 ORDER BY x.start_ms LIMIT ?`, ms(now), limit)
+		if err != nil {
+			return err
+		}
+		for rs.Next() {
+			r, err := scanRecording(rs)
+			if err != nil {
+				rs.Close()
+				return err
+			}
+			out = append(out, r)
+		}
+		rs.Close()
+		for _, r := range out {
+			if err := tx.deleteRecording(ctx, r); err != nil {
+				return err
+			}
+			if _, err := tx.q.exec(ctx, `UPDATE virtual_disks SET used_bytes = used_bytes - ? WHERE id = ?`, r.Size, r.DiskID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func prefixCols(prefix, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = prefix + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
