@@ -1,0 +1,73 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Box, LinearProgress } from '@mui/material';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import { AppShell } from './components/AppShell';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { RequireAuth } from './components/RequireAuth';
+import { firstPath, menuFor } from './menu';
+import { useMe } from './session';
+import LoginPage from './pages/LoginPage';
+import ForgotPasswordPage from './pages/ForgotPasswordPage';
+import SetPasswordPage from './pages/SetPasswordPage';
+import NotFoundPage from './pages/NotFoundPage';
+
+const RecordingsPage = lazy(() => import('./pages/RecordingsPage'));
+const SitesPage = lazy(() => import('./pages/SitesPage'));
+const CustomersPage = lazy(() => import('./pages/CustomersPage'));
+const UsersPage = lazy(() => import('./pages/UsersPage'));
+const PreferencesPage = lazy(() => import('./pages/PreferencesPage'));
+const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage'));
+
+function Lazy({ children }: { children: ReactNode }) {
+  return (
+    <Suspense
+      fallback={
+        <Box sx={{ pt: 1 }}>
+          <LinearProgress />
+        </Box>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
+
+/** "/" lands on the first page of the user's menu. */
+function Home() {
+  const me = useMe();
+  return <Navigate to={firstPath(menuFor(me.org.kind, me.permissions))} replace />;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="/set-password" element={<SetPasswordPage />} />
+      <Route
+        element={
+          <RequireAuth>
+            <AppShell />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<Home />} />
+        <Route path="recordings" element={<Lazy><RecordingsPage /></Lazy>} />
+        <Route path="sites" element={<Lazy><SitesPage /></Lazy>} />
+        <Route path="customers" element={<Lazy><CustomersPage /></Lazy>} />
+        <Route path="users" element={<Lazy><UsersPage /></Lazy>} />
+        <Route path="preferences" element={<Lazy><PreferencesPage /></Lazy>} />
+        <Route path="password" element={<Lazy><ChangePasswordPage /></Lazy>} />
+      </Route>
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  );
+}
+
+export default function App() {
+  return (
+    <ErrorBoundary>
+      <AppRoutes />
+    </ErrorBoundary>
+  );
+}

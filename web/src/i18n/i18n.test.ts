@@ -1,0 +1,128 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { AUDIT_ACTIONS, PERMISSION_GROUPS, PERMISSION_KEYS } from '../roles';
+import en from './en.json';
+import fr from './fr.json';
+import { detectLanguage } from './index';
+
+type Tree = { [k: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out[key] = v;
+    else Object.assign(out, flatten(v, key));
+  }
+  return out;
+}
+
+const FR = flatten(fr as Tree);
+const EN = flatten(en as Tree);
+
+function placeholders(s: string): string[] {
+  return [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+}
+
+describe('translations', () => {
+  it('has the same keys in French and English', () => {
+    expect(Object.keys(FR).filter((k) => !(k in EN))).toEqual([]);
+    expect(Object.keys(EN).filter((k) => !(k in FR))).toEqual([]);
+  });
+
+  it('has no empty strings', () => {
+    for (const [lang, dict] of [['fr', FR], ['en', EN]] as const) {
+      const empty = Object.entries(dict).filter(([, v]) => v.trim() === '').map(([k]) => `${lang}:${k}`);
+      expect(empty).toEqual([]);
+    }
+  });
+
+  it('uses the same interpolation variables in both languages', () => {
+    const diff = Object.keys(FR).filter((k) => placeholders(FR[k]).join() !== placeholders(EN[k]).join());
+    expect(diff).toEqual([]);
+  });
+
+  it('labels every permission, permission group and audit action', () => {
+    for (const key of PERMISSION_KEYS) {
+      expect(FR[`perm.${key}`], key).toBeTruthy();
+      expect(EN[`perm.${key}`], key).toBeTruthy();
+    }
+    for (const g of PERMISSION_GROUPS) {
+      expect(FR[`permgroup.${g}`], g).toBeTruthy();
+      expect(EN[`permgroup.${g}`], g).toBeTruthy();
+    }
+    for (const a of AUDIT_ACTIONS) {
+      expect(FR[`audit.action.${a}`], a).toBeTruthy();
+      expect(EN[`audit.action.${a}`], a).toBeTruthy();
+    }
+  });
+
+  it('carries the wording of the client guide (FR)', () => {
+    const values = new Set(Object.values(FR));
+    for (const label of [
+      'Bienvenue au tableau de bord de Cam2Drive',
+      "Connectez-vous à votre compte et commencez l'aventure",
+      'Mot de passe oublié?',
+      'SE CONNECTER',
+      'Mes Sites',
+      'AJOUTER SITE',
+      'Nom du site',
+      'Fuseau horaire',
+      'Adresse',
+      'Supprimer Site',
+      'Êtes-vous sûr de vouloir supprimer ce site. Pour que le site soit supprimé, aucun enregistreurs ne doit y être associée.',
+      'Ajout Site',
+      'VALIDER',
+      'FERMER',
+      'SUPPRIMER',
+      'ANNULER',
+      'Utilisateurs & Permissions',
+      'Rôles',
+      'Utilisateurs',
+      'Ajouter un rôle',
+      'Ajouter utilisateur',
+      'Préférences',
+      'Changer mot de passe',
+      'Se déconnecter',
+      'Enregistrement',
+      'CHANGER LE MOT DE PASSE',
+      "Aucun enregistrement pour l'instant — ajoutez un enregistreur",
+    ]) {
+      expect(values.has(label), label).toBe(true);
+    }
+    expect(FR['table.rowsPerPage']).toContain('Lignes par page');
+    expect(FR['sites.col.recorders'].toLowerCase()).toBe('enregistreurs');
+  });
+
+  it('carries the wording of the installer guide (EN)', () => {
+    const values = new Set(Object.values(EN));
+    for (const label of [
+      'My customers',
+      'Add customer',
+      'Settings',
+      'Account',
+      'Preferences',
+      'Change password',
+      'Log out',
+      'Users & Permissions',
+      'Add role',
+      'Add user',
+      'Roles',
+      'Users',
+    ]) {
+      expect(values.has(label), label).toBe(true);
+    }
+  });
+});
+
+describe('detectLanguage', () => {
+  it('prefers an explicit choice, else French browsers get French, others English', () => {
+    expect(detectLanguage(['fr-FR', 'en'], null)).toBe('fr');
+    expect(detectLanguage(['fr'], null)).toBe('fr');
+    expect(detectLanguage(['en-US', 'fr'], null)).toBe('en');
+    expect(detectLanguage(['de-DE'], null)).toBe('en');
+    expect(detectLanguage([], null)).toBe('en');
+    expect(detectLanguage(['de-DE'], 'fr')).toBe('fr');
+    expect(detectLanguage(['fr-FR'], 'en')).toBe('en');
+  });
+});
