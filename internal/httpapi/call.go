@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cam2drive/cam2drive"
 	"github.com/cam2drive/cam2drive/internal/authz"
@@ -44,6 +46,54 @@ func (c *call) decode(v any) error {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return cam2drive.Errorf(cam2drive.CodeInvalid, "bad_json")
+	}
+	if name := badTextField(reflect.ValueOf(v)); name != "" {
+		return cam2drive.Invalid(map[string]string{name: "invalid_value"})
+	}
+	return nil
+}
+
+// cleanText tells whether s can be stored as text: PostgreSQL refuses NUL
+// characters and invalid UTF-8, which would otherwise end in a 500.
+func cleanText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// badTextField names the first string field of the request struct v that
+// cleanText refuses ("" when none).
+func badTextField(v reflect.Value) string {
+	v = reflect.Indirect(v)
+	if v.Kind() != reflect.Struct {
+		return ""
+	}
+	for i := range v.NumField() {
+		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		f := reflect.Indirect(v.Field(i))
+		switch f.Kind() {
+		case reflect.String:
+			if !cleanText(f.String()) {
+				return name
+			}
+		case reflect.Slice:
+			for j := range f.Len() {
+				if e := f.Index(j); e.Kind() == reflect.String && !cleanText(e.String()) {
+					return name
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// checkURLText refuses path and query values that cleanText refuses.
+func checkURLText(r *http.Request) error {
+	if !cleanText(r.URL.Path) {
+		return cam2drive.ErrNotFound
+	}
+	for name, vs := range r.URL.Query() {
+		for _, v := range vs {
+			if !cleanText(v) {
+				return cam2drive.Invalid(map[string]string{name: "invalid_value"})
+			}
+		}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/cam2drive/cam2drive"
@@ -133,7 +134,7 @@ func (g *schemaGen) structRef(t reflect.Type) map[string]any {
 			}
 			prop := g.schema(f.Type)
 			if e := f.Tag.Get("enum"); e != "" {
-				prop["enum"] = strings.Split(e, ",")
+				prop["enum"] = enumValues(e, prop["type"])
 			}
 			if fm := f.Tag.Get("format"); fm != "" {
 				prop["format"] = fm
@@ -146,6 +147,19 @@ func (g *schemaGen) structRef(t reflect.Type) map[string]any {
 		g.defs[name] = map[string]any{"type": "object", "properties": props, "required": required, "additionalProperties": false}
 	}
 	return map[string]any{"$ref": "#/components/schemas/" + name}
+}
+
+// enumValues lists the values of an enum tag, as numbers for a number field.
+func enumValues(tag string, typ any) []any {
+	var out []any
+	for _, v := range strings.Split(tag, ",") {
+		if n, err := strconv.Atoi(v); err == nil && typ == "integer" {
+			out = append(out, n)
+		} else {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // schemaName turns Go names such as "list[github.com/…/httpapi.siteJSON]" into "SiteList".

@@ -25,10 +25,14 @@ func (s *Server) createOrg(c *call) error {
 	if err := c.decode(&req); err != nil {
 		return err
 	}
-	parent, err := s.orgOf(c, req.ParentID)
-	if cam2drive.IsNotFound(err) {
-		return cam2drive.Invalid(map[string]string{"parent_id": "not_found"})
+	if strings.TrimSpace(req.ParentID) == "" {
+		return cam2drive.Invalid(map[string]string{"parent_id": "required"})
 	}
+	if req.Language != "" && req.Language != "fr" && req.Language != "en" {
+		return cam2drive.Invalid(map[string]string{"language": "invalid_value"})
+	}
+	// A parent outside the caller's subtree is "not found", like a path id.
+	parent, err := s.orgOf(c, req.ParentID)
 	if err != nil {
 		return err
 	}

@@ -143,6 +143,9 @@ func (s *Server) serve(c *call, rt route) error {
 			return err
 		}
 	}
+	if err := checkURLText(c.r); err != nil {
+		return err
+	}
 	if orgID := c.r.PathValue("org_id"); orgID != "" && !rt.public {
 		org, err := s.orgOf(c, orgID)
 		if err != nil {

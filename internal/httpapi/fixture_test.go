@@ -1,0 +1,493 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/cam2drive/cam2drive"
+	"github.com/cam2drive/cam2drive/internal/auth"
+	"github.com/cam2drive/cam2drive/internal/authz"
+	"github.com/cam2drive/cam2drive/internal/httpapi"
+	"github.com/cam2drive/cam2drive/internal/jobs"
+	"github.com/cam2drive/cam2drive/internal/mail"
+	"github.com/cam2drive/cam2drive/internal/notify"
+	"github.com/cam2drive/cam2drive/internal/store"
+	"github.com/cam2drive/cam2drive/internal/storetest"
+	"github.com/cam2drive/cam2drive/internal/tenancy"
+)
+
+// cheapArgon keeps password hashing out of the test time.
+var cheapArgon = auth.Argon2Params{Memory: 64, Time: 1, Threads: 1}
+
+// testPassword is every fixture account's password: long, not common, not an e-mail.
+const testPassword = "Tangerine-Harbour-42"
+
+const publicURL = "https://cam2drive.test"
+
+// env is one API server wired like internal/cli does it, on a fresh database.
+type env struct {
+	DB       *store.DB
+	Auth     *auth.Service
+	Tenancy  *tenancy.Service
+	Server   *httpapi.Server
+	HTTP     *httptest.Server
+	Registry *prometheus.Registry
+	seq      atomic.Int64
+}
+
+func newEnv(t testing.TB, d store.Dialect) *env {
+	t.Helper()
+	db := storetest.Open(t, d)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	queue, err := jobs.New(db, nil, jobs.Config{})
+	if err != nil {
+		t.Fatalf("jobs: %v", err)
+	}
+	notifier := notify.New(mail.NewTemplates("Cam2Drive", publicURL), queue, publicURL)
+	a := auth.NewService(db, cheapArgon, notifier, log, 2)
+	ten := tenancy.New(db, a, notifier)
+	reg := prometheus.NewRegistry()
+	srv := httpapi.New(httpapi.Deps{DB: db, Auth: a, Tenancy: ten, Log: log, Registry: reg, Ready: db.Ping})
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &env{DB: db, Auth: a, Tenancy: ten, Server: srv, HTTP: ts, Registry: reg}
+}
+
+// next returns a number unique within the env, for names and e-mails.
+func (e *env) next() int64 { return e.seq.Add(1) }
+
+// account is a person who can sign in, with a personal API token.
+type account struct {
+	User     cam2drive.User
+	Email    string
+	Password string
+	Token    string
+	TokenID  string
+}
+
+// tenant is one organisation of the fixture and ids of its resources.
+type tenant struct {
+	Name  string
+	Org   cam2drive.Org
+	Admin account
+	Roles map[string]string // built-in key → role id
+	// Resources a probe may try to reach; none is in use, so an action that
+	// slipped past a check would succeed.
+	SiteID string // a site without recorders
+	UserID string // an invited user (Viewer role)
+	RoleID string // a custom role nobody holds
+}
+
+// fixture is the tree platform → D1 → {I1 → {C1, C2}, I2 → C3}.
+type fixture struct {
+	*env
+	Platform, D1, I1, I2, C1, C2, C3 *tenant
+	// People of C1 with the Technician, Viewer and custom role.
+	Tech, Viewer, Custom account
+	CustomRoleID         string
+}
+
+// customPerms are the permissions of the fixture's custom role in C1.
+var customPerms = []string{string(authz.SitesView), string(authz.UsersView)}
+
+func newFixture(t testing.TB, d store.Dialect) *fixture {
+	t.Helper()
+	f := &fixture{env: newEnv(t, d)}
+	ctx := t.Context()
+	const rootEmail = "root@platform.test"
+	if _, _, err := f.Tenancy.Bootstrap(ctx, rootEmail, testPassword); err != nil {
+		t.Fatalf("bootstrap: %v", err)
+	}
+	platform, err := f.DB.PlatformOrg(ctx)
+	if err != nil {
+		t.Fatalf("platform org: %v", err)
+	}
+	f.Platform = f.populate(t, "Platform", platform, f.withToken(t, rootEmail, testPassword))
+	f.D1 = f.createOrg(t, f.Platform, cam2drive.KindDistributor, "D1")
+	f.I1 = f.createOrg(t, f.D1, cam2drive.KindInstaller, "I1")
+	f.I2 = f.createOrg(t, f.D1, cam2drive.KindInstaller, "I2")
+	f.C1 = f.createOrg(t, f.I1, cam2drive.KindClient, "C1")
+	f.C2 = f.createOrg(t, f.I1, cam2drive.KindClient, "C2")
+	f.C3 = f.createOrg(t, f.I2, cam2drive.KindClient, "C3")
+
+	custom := cam2drive.Role{OrgID: f.C1.Org.ID, Name: "Site auditor", Permissions: customPerms}
+	if err := f.DB.CreateRole(ctx, &custom); err != nil {
+		t.Fatalf("custom role: %v", err)
+	}
+	f.CustomRoleID = custom.ID
+	f.Tech = f.addPerson(t, f.C1, "tech@c1.test", f.C1.Roles[authz.Technician])
+	f.Viewer = f.addPerson(t, f.C1, "viewer@c1.test", f.C1.Roles[authz.Viewer])
+	f.Custom = f.addPerson(t, f.C1, "custom@c1.test", custom.ID)
+	return f
+}
+
+// createOrg creates a child organisation of parent as parent's admin would,
+// then activates its invited admin through the mailed link.
+func (f *fixture) createOrg(t testing.TB, parent *tenant, kind cam2drive.OrgKind, name string) *tenant {
+	t.Helper()
+	email := "admin@" + strings.ToLower(name) + ".test"
+	org, err := f.Tenancy.CreateOrg(t.Context(), f.principal(t, parent.Admin), tenancy.NewOrg{
+		ParentID: parent.Org.ID, Kind: kind, Name: name, Email: email, Language: "en",
+		Address: "1 " + name + " street", Phone: "+33 1 00 00 00 00"}, "127.0.0.1")
+	if err != nil {
+		t.Fatalf("create %s: %v", name, err)
+	}
+	f.activate(t, email, testPassword)
+	return f.populate(t, name, org, f.withToken(t, email, testPassword))
+}
+
+// populate gives an organisation a site, an invited user and a spare custom role.
+func (f *fixture) populate(t testing.TB, name string, org cam2drive.Org, admin account) *tenant {
+	t.Helper()
+	ctx := t.Context()
+	tn := &tenant{Name: name, Org: org, Admin: admin, Roles: map[string]string{}}
+	roles, err := f.DB.Roles(ctx, org.ID)
+	if err != nil {
+		t.Fatalf("roles of %s: %v", name, err)
+	}
+	for _, r := range roles {
+		if r.Builtin != "" {
+			tn.Roles[r.Builtin] = r.ID
+		}
+	}
+	tn.SiteID = f.addSite(t, org.ID, "Site of "+name)
+	u, err := f.Tenancy.InviteUser(ctx, f.principal(t, admin), org, "invited@"+strings.ToLower(name)+".test",
+		tn.Roles[authz.Viewer], "Invited of "+name, "en", "127.0.0.1")
+	if err != nil {
+		t.Fatalf("invite in %s: %v", name, err)
+	}
+	tn.UserID = u.ID
+	tn.RoleID = f.addRole(t, org.ID, "Spare of "+name, string(authz.SitesView))
+	return tn
+}
+
+func (f *fixture) addSite(t testing.TB, orgID, name string) string {
+	t.Helper()
+	s := cam2drive.Site{OrgID: orgID, Name: name, Timezone: "Europe/Paris", Address: "2 place " + name}
+	if err := f.DB.CreateSite(t.Context(), &s); err != nil {
+		t.Fatalf("site %s: %v", name, err)
+	}
+	return s.ID
+}
+
+func (f *fixture) addRole(t testing.TB, orgID, name string, perms ...string) string {
+	t.Helper()
+	r := cam2drive.Role{OrgID: orgID, Name: name, Permissions: perms}
+	if err := f.DB.CreateRole(t.Context(), &r); err != nil {
+		t.Fatalf("role %s: %v", name, err)
+	}
+	return r.ID
+}
+
+// invite adds an invited user to tn with a role, as its admin.
+func (f *fixture) invite(t testing.TB, tn *tenant, email, roleID string) cam2drive.User {
+	t.Helper()
+	u, err := f.Tenancy.InviteUser(t.Context(), f.principal(t, tn.Admin), tn.Org, email, roleID, "", "en", "127.0.0.1")
+	if err != nil {
+		t.Fatalf("invite %s: %v", email, err)
+	}
+	return u
+}
+
+// addPerson invites someone into tn with a role, activates the account and
+// gives it an API token.
+func (f *fixture) addPerson(t testing.TB, tn *tenant, email, roleID string) account {
+	t.Helper()
+	f.invite(t, tn, email, roleID)
+	f.activate(t, email, testPassword)
+	return f.withToken(t, email, testPassword)
+}
+
+// activate chooses a password with the latest set-password link mailed to email.
+func (f *fixture) activate(t testing.TB, email, password string) {
+	t.Helper()
+	if err := f.Auth.SetPassword(t.Context(), f.mailToken(t, email), password, "127.0.0.1"); err != nil {
+		t.Fatalf("set password of %s: %v", email, err)
+	}
+}
+
+// mailToken returns the token of the newest link mailed to email.
+func (e *env) mailToken(t testing.TB, email string) string {
+	t.Helper()
+	mails, err := e.DB.Outbox(t.Context(), email, 1)
+	if err != nil || len(mails) == 0 {
+		t.Fatalf("no mail for %s (err %v)", email, err)
+	}
+	u, err := url.Parse(mails[0].Link)
+	if err != nil || u.Query().Get("token") == "" {
+		t.Fatalf("mail to %s has no set-password link: %q", email, mails[0].Link)
+	}
+	return u.Query().Get("token")
+}
+
+func (e *env) mailCount(t testing.TB, email string) int {
+	t.Helper()
+	mails, err := e.DB.Outbox(t.Context(), email, 1000)
+	if err != nil {
+		t.Fatalf("outbox: %v", err)
+	}
+	return len(mails)
+}
+
+// withToken gives an active account a personal API token.
+func (e *env) withToken(t testing.TB, email, password string) account {
+	t.Helper()
+	u, err := e.DB.UserByEmail(t.Context(), email)
+	if err != nil {
+		t.Fatalf("user %s: %v", email, err)
+	}
+	tok, secret, err := e.Auth.CreateAPIToken(t.Context(), u, "fixture", "127.0.0.1")
+	if err != nil {
+		t.Fatalf("token of %s: %v", email, err)
+	}
+	return account{User: u, Email: email, Password: password, Token: secret, TokenID: tok.ID}
+}
+
+func (e *env) principal(t testing.TB, a account) store.Principal {
+	t.Helper()
+	p, err := e.Auth.ByToken(t.Context(), a.Token)
+	if err != nil {
+		t.Fatalf("principal of %s: %v", a.Email, err)
+	}
+	return p
+}
+
+// ---- HTTP helpers ----
+
+// reply is an HTTP answer, read in full.
+type reply struct {
+	Status int
+	Header http.Header
+	Body   []byte
+	resp   *http.Response
+}
+
+// opt changes a request before it is sent.
+type opt func(*http.Request)
+
+func bearer(token string) opt {
+	return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }
+}
+
+func header(k, v string) opt { return func(r *http.Request) { r.Header.Set(k, v) } }
+
+func withCookies(cs ...*http.Cookie) opt {
+	return func(r *http.Request) {
+		for _, c := range cs {
+			r.AddCookie(c)
+		}
+	}
+}
+
+// do sends a request. path is below /api/v1 unless it starts with "/api/" or
+// is a root endpoint such as /healthz. body: nil (none), string or []byte
+// (raw), anything else is sent as JSON.
+func (e *env) do(t testing.TB, method, path string, body any, opts ...opt) reply {
+	t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			t.Fatalf("marshal body: %v", err)
+		}
+		r = bytes.NewReader(raw)
+	}
+	u := e.HTTP.URL + path
+	if !strings.HasPrefix(path, "/api/") && !isRootEndpoint(path) {
+		u = e.HTTP.URL + "/api/v1" + path
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, u, r)
+	if err != nil {
+		t.Fatalf("request %s %s: %v", method, path, err)
+	}
+	if r != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for _, o := range opts {
+		o(req)
+	}
+	resp, err := e.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", method, path, err)
+	}
+	return reply{Status: resp.StatusCode, Header: resp.Header, Body: raw, resp: resp}
+}
+
+func isRootEndpoint(p string) bool {
+	for _, root := range []string{"/healthz", "/readyz", "/metrics"} {
+		if p == root || strings.HasPrefix(p, root+"?") {
+			return true
+		}
+	}
+	return false
+}
+
+// as sends a request with a bearer token.
+func (e *env) as(t testing.TB, a account, method, path string, body any, opts ...opt) reply {
+	t.Helper()
+	return e.do(t, method, path, body, append([]opt{bearer(a.Token)}, opts...)...)
+}
+
+func (r reply) String() string {
+	b := r.Body
+	if len(b) > 400 {
+		b = append(b[:400:400], "…"...)
+	}
+	return fmt.Sprintf("%d %s", r.Status, bytes.TrimSpace(b))
+}
+
+// object decodes a JSON object answer.
+func (r reply) object(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("answer is not a JSON object: %v: %s", err, r)
+	}
+	return m
+}
+
+// decode decodes a JSON answer into v.
+func (r reply) decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("answer does not decode into %T: %v: %s", v, err, r)
+	}
+}
+
+// apiError is the JSON of every error answer.
+type apiError struct {
+	Code              string            `json:"code"`
+	Message           string            `json:"message"`
+	Fields            map[string]string `json:"fields"`
+	RetryAfterSeconds int               `json:"retry_after_seconds"`
+}
+
+func (r reply) err(t testing.TB) apiError {
+	t.Helper()
+	var e apiError
+	r.decode(t, &e)
+	return e
+}
+
+// want fails unless the answer has the status.
+func (r reply) want(t testing.TB, status int, what string) reply {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("%s: got %s, want %d", what, r, status)
+	}
+	return r
+}
+
+// wantErr fails unless the answer is an error of that status and code.
+func (r reply) wantErr(t testing.TB, status int, code, what string) apiError {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("%s: got %s, want %d %s", what, r, status, code)
+	}
+	e := r.err(t)
+	if e.Code != code {
+		t.Fatalf("%s: code %q, want %q (%s)", what, e.Code, code, r)
+	}
+	if e.Message == "" {
+		t.Errorf("%s: error without a message: %s", what, r)
+	}
+	return e
+}
+
+func (r reply) cookie(name string) *http.Cookie {
+	for _, c := range r.resp.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// listOf is the shape of every list answer.
+type listOf[T any] struct {
+	Items      []T    `json:"items"`
+	Total      int    `json:"total"`
+	NextCursor string `json:"next_cursor"`
+}
+
+type siteOut struct {
+	ID            string `json:"id"`
+	OrgID         string `json:"org_id"`
+	Name          string `json:"name"`
+	Timezone      string `json:"timezone"`
+	Address       string `json:"address"`
+	RecorderCount int    `json:"recorder_count"`
+}
+
+type userOut struct {
+	ID       string `json:"id"`
+	OrgID    string `json:"org_id"`
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	RoleID   string `json:"role_id"`
+	RoleName string `json:"role_name"`
+	Status   string `json:"status"`
+}
+
+type roleOut struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Builtin     string   `json:"builtin"`
+	Permissions []string `json:"permissions"`
+	UserCount   int      `json:"user_count"`
+}
+
+type orgOut struct {
+	ID       string `json:"id"`
+	ParentID string `json:"parent_id"`
+	Kind     string `json:"kind"`
+	Name     string `json:"name"`
+}
+
+// TestFixture checks the tree the other suites rely on.
+func TestFixture(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			f := newFixture(t, d)
+			for _, tn := range []*tenant{f.Platform, f.D1, f.I1, f.I2, f.C1, f.C2, f.C3} {
+				var me struct {
+					User        userOut  `json:"user"`
+					Org         orgOut   `json:"org"`
+					Permissions []string `json:"permissions"`
+				}
+				f.as(t, tn.Admin, "GET", "/me", nil).want(t, 200, tn.Name+" admin /me").decode(t, &me)
+				if me.Org.ID != tn.Org.ID || me.User.Status != "active" || len(me.Permissions) != len(authz.Catalogue()) {
+					t.Errorf("%s admin /me = %+v", tn.Name, me)
+				}
+			}
+			for _, a := range []account{f.Tech, f.Viewer, f.Custom} {
+				f.as(t, a, "GET", "/me", nil).want(t, 200, a.Email+" /me")
+			}
+			if f.C1.Org.ParentID != f.I1.Org.ID || f.C3.Org.ParentID != f.I2.Org.ID || f.I1.Org.ParentID != f.D1.Org.ID {
+				t.Errorf("tree is not platform → D1 → I1 → C1: %+v %+v %+v", f.C1.Org, f.C3.Org, f.I1.Org)
+			}
+		})
+	}
+}

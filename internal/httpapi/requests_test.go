@@ -1,0 +1,152 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cam2drive/cam2drive/internal/httpapi"
+)
+
+// target names what a request addresses: the path's ids, and the ids a body
+// refers to. The isolation and permission suites build every request of the
+// route table from it.
+type target struct {
+	Org, Site, User, Role, Token string
+	// AssignRole is a role of Org that a body may give a user.
+	AssignRole string
+	// N makes names and e-mails unique.
+	N int64
+}
+
+// routeBodies holds, for every authenticated route, the body of a request that
+// succeeds when the caller may act on the target. A route missing here fails
+// TestEveryRouteHasARequest, so new routes can't escape the isolation and
+// permission suites.
+var routeBodies = map[string]func(tg target) any{
+	"POST /auth/logout": nil,
+	"GET /permissions":  nil,
+	"GET /me":           nil,
+	"PATCH /me/preferences": func(target) any {
+		return map[string]any{"theme": "dark", "rows_per_page": 25}
+	},
+	"POST /me/password": func(target) any {
+		return map[string]any{"old_password": testPassword, "new_password": testPassword + "!", "confirm_password": testPassword + "!"}
+	},
+	"GET /me/tokens": nil,
+	"POST /me/tokens": func(tg target) any {
+		return map[string]any{"name": fmt.Sprintf("probe %d", tg.N)}
+	},
+	"DELETE /me/tokens/{token_id}": nil,
+
+	"POST /orgs": func(tg target) any {
+		return map[string]any{"parent_id": tg.Org, "kind": "client", "name": fmt.Sprintf("Probe client %d", tg.N),
+			"email": fmt.Sprintf("probe-admin-%d@probe.test", tg.N), "language": "fr"}
+	},
+	"GET /orgs/{org_id}": nil,
+	"PATCH /orgs/{org_id}": func(tg target) any {
+		return map[string]any{"name": fmt.Sprintf("Renamed %d", tg.N), "phone": "+33 6 66 66 66 66"}
+	},
+	"GET /orgs/{org_id}/children": nil,
+
+	"GET /orgs/{org_id}/sites": nil,
+	"POST /orgs/{org_id}/sites": func(tg target) any {
+		return map[string]any{"name": fmt.Sprintf("Probe site %d", tg.N), "timezone": "Africa/Tunis", "address": "9 rue du Test"}
+	},
+	"GET /orgs/{org_id}/sites/{site_id}": nil,
+	"PATCH /orgs/{org_id}/sites/{site_id}": func(tg target) any {
+		return map[string]any{"name": fmt.Sprintf("Renamed site %d", tg.N), "timezone": "UTC"}
+	},
+	"DELETE /orgs/{org_id}/sites/{site_id}": nil,
+
+	"GET /orgs/{org_id}/users": nil,
+	"POST /orgs/{org_id}/users": func(tg target) any {
+		return map[string]any{"email": fmt.Sprintf("probe-%d@probe.test", tg.N), "role_id": tg.AssignRole, "name": "Probe"}
+	},
+	"PATCH /orgs/{org_id}/users/{user_id}": func(tg target) any {
+		return map[string]any{"name": fmt.Sprintf("Renamed user %d", tg.N)}
+	},
+	"DELETE /orgs/{org_id}/users/{user_id}":          nil,
+	"POST /orgs/{org_id}/users/{user_id}/invitation": nil,
+
+	"GET /orgs/{org_id}/roles": nil,
+	"POST /orgs/{org_id}/roles": func(tg target) any {
+		return map[string]any{"name": fmt.Sprintf("Probe role %d", tg.N), "permissions": []string{"sites.view", "users.view"}}
+	},
+	"GET /orgs/{org_id}/roles/{role_id}": nil,
+	"PATCH /orgs/{org_id}/roles/{role_id}": func(tg target) any {
+		return map[string]any{"name": fmt.Sprintf("Renamed role %d", tg.N), "permissions": []string{"sites.manage"}}
+	},
+	"DELETE /orgs/{org_id}/roles/{role_id}": nil,
+
+	"GET /orgs/{org_id}/audit": nil,
+}
+
+var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+// params lists the path parameters of a route.
+func params(path string) []string {
+	var out []string
+	for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+func key(r httpapi.RouteInfo) string { return r.Method + " " + r.Path }
+
+// request builds the path and body of route r for target tg.
+func request(t testing.TB, r httpapi.RouteInfo, tg target) (string, any) {
+	t.Helper()
+	build, ok := routeBodies[key(r)]
+	if !ok {
+		t.Fatalf("route %s has no request in requests_test.go", key(r))
+	}
+	path := r.Path
+	for _, p := range params(r.Path) {
+		v := map[string]string{"org_id": tg.Org, "site_id": tg.Site, "user_id": tg.User, "role_id": tg.Role, "token_id": tg.Token}[p]
+		if v == "" {
+			t.Fatalf("route %s: no value for {%s}", key(r), p)
+		}
+		path = strings.Replace(path, "{"+p+"}", v, 1)
+	}
+	var body any
+	if build != nil {
+		body = build(tg)
+	}
+	return path, body
+}
+
+// knownParams are the path parameters the suites know how to fill.
+var knownParams = map[string]bool{"org_id": true, "site_id": true, "user_id": true, "role_id": true, "token_id": true}
+
+// TestEveryRouteHasARequest keeps routeBodies in step with the route table.
+func TestEveryRouteHasARequest(t *testing.T) {
+	srv := httpapi.New(httpapi.Deps{})
+	seen := map[string]bool{}
+	for _, r := range srv.Routes() {
+		seen[key(r)] = true
+		if r.Public {
+			continue
+		}
+		build, ok := routeBodies[key(r)]
+		if !ok {
+			t.Errorf("route %s is not covered: add a request for it to routeBodies in requests_test.go", key(r))
+		}
+		if (r.Method == "POST" || r.Method == "PATCH" || r.Method == "PUT") && build == nil &&
+			!strings.HasSuffix(r.Path, "/invitation") && r.Path != "/auth/logout" {
+			t.Errorf("route %s takes a body but routeBodies gives none", key(r))
+		}
+		for _, p := range params(r.Path) {
+			if !knownParams[p] {
+				t.Errorf("route %s has the path parameter {%s}, which the isolation and permission suites can't fill: teach them", key(r), p)
+			}
+		}
+	}
+	for k := range routeBodies {
+		if !seen[k] {
+			t.Errorf("routeBodies has %s, which is no longer a route", k)
+		}
+	}
+}
