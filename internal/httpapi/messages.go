@@ -26,6 +26,7 @@ var messages = map[string][2]string{
 	"builtin_role_delete": {"Built-in roles can't be deleted.", "Les rôles prédéfinis ne peuvent pas être supprimés."},
 	"email_taken":         {"An account already uses this e-mail address.", "Un compte utilise déjà cette adresse e-mail."},
 	"role_name_taken":     {"A role with this name already exists.", "Un rôle porte déjà ce nom."},
+	"permission_not_held": {"You can't grant a permission you don't have yourself.", "Vous ne pouvez pas accorder une permission que vous n'avez pas vous-même."},
 	"self":                {"You can't do this to your own account.", "Vous ne pouvez pas faire cela sur votre propre compte."},
 	"already_active":      {"This user has already set a password.", "Cet utilisateur a déjà défini son mot de passe."},
 	"required":            {"This field is required.", "Ce champ est obligatoire."},

@@ -67,6 +67,9 @@ func (s *Server) createRole(c *call) error {
 	if err := req.apply(&r); err != nil {
 		return err
 	}
+	if err := c.canGrant(r.Permissions); err != nil {
+		return err
+	}
 	if err := s.DB.CreateRole(c.r.Context(), &r); err != nil {
 		return err
 	}
@@ -89,6 +92,9 @@ func (s *Server) updateRole(c *call) error {
 		return cam2drive.Errorf(cam2drive.CodeConflict, "builtin_role")
 	}
 	if err := req.apply(&r); err != nil {
+		return err
+	}
+	if err := c.canGrant(r.Permissions); err != nil {
 		return err
 	}
 	if err := s.DB.UpdateRole(c.r.Context(), r); err != nil {
@@ -115,4 +121,16 @@ func (s *Server) deleteRole(c *call) error {
 		return err
 	}
 	return c.noContent()
+}
+
+// canGrant refuses to give permissions the caller doesn't hold, whether by
+// writing them into a role or by assigning a role that has them: otherwise
+// roles.manage or users.manage would be a way to become Admin.
+func (c *call) canGrant(perms []string) error {
+	for _, p := range perms {
+		if !slices.Contains(c.who.Role.Permissions, p) {
+			return &cam2drive.Error{Code: cam2drive.CodeForbidden, Key: "permission_not_held", Fields: map[string]string{"permissions": "permission_not_held"}}
+		}
+	}
+	return nil
 }

@@ -35,6 +35,9 @@ func (s *Server) inviteUser(c *call) error {
 	if req.Language != "" && req.Language != "fr" && req.Language != "en" {
 		return cam2drive.Invalid(map[string]string{"language": "invalid_value"})
 	}
+	if err := s.canAssign(c, req.RoleID); err != nil {
+		return err
+	}
 	u, err := s.Tenancy.InviteUser(c.r.Context(), c.who, c.org, req.Email, req.RoleID, req.Name, req.Language, c.ip())
 	if err != nil {
 		return err
@@ -61,13 +64,17 @@ func (s *Server) updateUser(c *call) error {
 		if id == c.who.User.ID {
 			return cam2drive.Errorf(cam2drive.CodeConflict, "self")
 		}
+		if err := s.canAssign(c, *req.RoleID); err != nil {
+			return err
+		}
 		if err := s.DB.SetUserRole(ctx, c.org.ID, id, *req.RoleID); err != nil {
 			if cam2drive.IsNotFound(err) {
 				return cam2drive.Invalid(map[string]string{"role_id": "unknown_role"})
 			}
 			return err
 		}
-		if err := s.audit(c, "user.role_changed", u.Email, u.RoleName+" → "+*req.RoleID); err != nil {
+		role, _ := s.DB.Role(ctx, c.org.ID, *req.RoleID)
+		if err := s.audit(c, "user.role_changed", u.Email, u.RoleName+" → "+role.Name); err != nil {
 			return err
 		}
 	}
@@ -129,4 +136,14 @@ func (s *Server) listAudit(c *call) error {
 		return err
 	}
 	return c.json(http.StatusOK, newList(mapList(events, toAudit), total, p))
+}
+
+// canAssign checks the caller holds every permission of the role it assigns
+// (an unknown role is left to the store to refuse).
+func (s *Server) canAssign(c *call, roleID string) error {
+	role, err := s.DB.Role(c.r.Context(), c.org.ID, roleID)
+	if err != nil {
+		return nil
+	}
+	return c.canGrant(role.Permissions)
 }
