@@ -309,7 +309,8 @@ func (s *Service) storePassword(ctx context.Context, u cam2drive.User, password,
 	})
 }
 
-// ForgotPassword mails a reset link when the account exists and is active.
+// ForgotPassword mails a reset link when the account exists (an invited
+// account may use it too: it proves the mailbox like the invitation does).
 // It says nothing either way, so accounts can't be discovered through it.
 func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 	u, err := s.db.UserByEmail(ctx, email)
@@ -317,6 +318,14 @@ func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 		return nil
 	}
 	if err != nil {
+		return err
+	}
+	// One reset mail a minute per account, so the form can't flood a mailbox.
+	key := "reset:" + u.Email
+	if st, err := s.db.Throttle(ctx, key); err != nil || st.LockedUntil.After(s.now()) {
+		return err
+	}
+	if _, err := s.db.RecordFailure(ctx, key, s.now(), time.Minute, func(int) time.Duration { return time.Minute }); err != nil {
 		return err
 	}
 	token := NewSecret()
