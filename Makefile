@@ -24,15 +24,16 @@ web/node_modules/.installed: web/package-lock.json
 deps: ## system packages for running
 	@scripts/install-deps.sh run
 
-deps-test: ## system packages for testing (Chromium, PostgreSQL)
+deps-test: ## system packages for testing (Chromium, PostgreSQL, FTP/SFTP clients) and an S3 server
 	@scripts/install-deps.sh test
+	@scripts/install-versitygw.sh >/dev/null
 
 test: deps-test build go-test web-test e2e fuzz ## every test: Go on SQLite and PostgreSQL, web unit, browser
 	@echo "all test suites passed"
 
 go-test:
 	go vet ./...
-	CAM2DRIVE_TEST_POSTGRES_URL=$$(scripts/test-postgres.sh) go test -count=1 ./...
+	CAM2DRIVE_TEST_POSTGRES_URL=$$(scripts/test-postgres.sh) CAM2DRIVE_VERSITYGW=$$(scripts/install-versitygw.sh) go test -count=1 ./...
 
 web-test: web/node_modules/.installed
 	cd web && npm test

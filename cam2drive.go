@@ -312,6 +312,10 @@ type Recording struct {
 	Size         int64
 	SHA256       string
 	SourcePath   string
+	Duration     time.Duration
+	Codec        string
+	Width        int
+	Height       int
 	CreatedAt    time.Time
 }
 

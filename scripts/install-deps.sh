@@ -8,10 +8,10 @@ mode=${1:-run}
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
-pkgs=(ca-certificates curl)
+pkgs=(ca-certificates curl ffmpeg)
 if [ "$mode" = test ]; then
   # Browser tests, protocol test clients and a PostgreSQL server for the store suite.
-  pkgs+=(chromium postgresql postgresql-client fonts-dejavu-core)
+  pkgs+=(chromium postgresql postgresql-client fonts-dejavu-core lftp sshpass openssh-client)
 fi
 for p in "${pkgs[@]}"; do have "$p" || need+=("$p"); done
 

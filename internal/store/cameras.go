@@ -184,3 +184,27 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// UploadTarget is where an upload of one channel goes.
+type UploadTarget struct {
+	Camera cam2drive.Camera
+	DiskID string // "" when the recorder has no virtual disk
+}
+
+// UploadTarget finds the camera of a recorder by number (0: the recorder's
+// only camera) and the recorder's current virtual disk.
+func (db *DB) UploadTarget(ctx context.Context, recorderID string, number int) (UploadTarget, error) {
+	var t UploadTarget
+	cond, args := `c.recorder_id = ? AND c.number = ?`, []any{recorderID, number}
+	if number == 0 {
+		cond, args = `c.recorder_id = ? AND (SELECT COUNT(*) FROM cameras x WHERE x.recorder_id = c.recorder_id) = 1`, []any{recorderID}
+	}
+	var cloud, ai int
+	var created int64
+	c := &t.Camera
+	err := db.read().queryRow(ctx, `SELECT c.id, c.org_id, c.recorder_id, r.name, r.site_id, s.name, c.number, c.name, c.cloud_recording,
+		c.ai_enabled, c.created_at, COALESCE(d.id, '')`+cameraFrom+` LEFT JOIN virtual_disks d ON d.recorder_id = c.recorder_id WHERE `+cond, args...).
+		Scan(&c.ID, &c.OrgID, &c.RecorderID, &c.RecorderName, &c.SiteID, &c.SiteName, &c.Number, &c.Name, &cloud, &ai, &created, &t.DiskID)
+	c.CloudRecording, c.AIEnabled, c.CreatedAt = cloud == 1, ai == 1, fromMS(created)
+	return t, err
+}

@@ -64,6 +64,10 @@ CREATE TABLE recordings (
     size        BIGINT NOT NULL,
     sha256      TEXT NOT NULL,
     source_path TEXT NOT NULL,
+    duration_ms BIGINT NOT NULL DEFAULT 0,
+    codec       TEXT NOT NULL DEFAULT '',
+    width       INTEGER NOT NULL DEFAULT 0,
+    height      INTEGER NOT NULL DEFAULT 0,
     created_at  BIGINT NOT NULL
 );
 CREATE UNIQUE INDEX recordings_source ON recordings(recorder_id, source_path, sha256);

@@ -1,0 +1,243 @@
+package blob_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/cam2drive/cam2drive/internal/blob"
+	"github.com/cam2drive/cam2drive/internal/blob/blobtest"
+)
+
+const (
+	testAccess = "cam2drive-test-access"
+	testSecret = "s3cr3t-do-not-print/+="
+)
+
+// TestS3 runs the conformance suite and the S3-only tests against a real
+// S3 server: versitygw with its posix backend, on loopback.
+func TestS3(t *testing.T) {
+	endpoint := startVersityGW(t)
+	ctx := context.Background()
+	cfg := func(bucket, prefix string) blob.S3Config {
+		return blob.S3Config{Endpoint: endpoint, Bucket: bucket, Prefix: prefix,
+			AccessKey: testAccess, SecretKey: testSecret, Region: "us-east-1"}
+	}
+	newS3 := func(t *testing.T, c blob.S3Config) *blob.S3 {
+		t.Helper()
+		s, err := blob.NewS3(ctx, c)
+		if err != nil {
+			t.Fatalf("NewS3(%v): %v", c, err)
+		}
+		return s
+	}
+	var mu sync.Mutex
+	n := 0
+	next := func() int { mu.Lock(); defer mu.Unlock(); n++; return n }
+
+	t.Run("ConformanceBucket", func(t *testing.T) {
+		blobtest.Run(t, func(t *testing.T) blob.Store {
+			return newS3(t, cfg(fmt.Sprintf("bucket-%03d", next()), ""))
+		})
+	})
+	t.Run("ConformancePrefix", func(t *testing.T) {
+		// All stores share one bucket: each must only ever see its own prefix.
+		blobtest.Run(t, func(t *testing.T) blob.Store {
+			return newS3(t, cfg("shared", fmt.Sprintf("tenants/t%03d/media", next())))
+		})
+	})
+	t.Run("CleanTempAbortsOldUploads", func(t *testing.T) {
+		testS3CleanTemp(t, endpoint, newS3(t, cfg("clean", "p")))
+	})
+	t.Run("NoSecretInStrings", func(t *testing.T) {
+		c := cfg("secrets", "a/b")
+		s := newS3(t, c)
+		for _, str := range []string{s.String(), c.String(), fmt.Sprintf("%v %+v %s", c, c, c)} {
+			if strings.Contains(str, testSecret) || strings.Contains(str, "s3cr3t") {
+				t.Errorf("secret printed: %q", str)
+			}
+		}
+		if got, want := s.String(), "s3://secrets/a/b"; got != want {
+			t.Errorf("String() = %q, want %q", got, want)
+		}
+		if got, want := newS3(t, cfg("secrets", "")).String(), "s3://secrets"; got != want {
+			t.Errorf("String() = %q, want %q", got, want)
+		}
+	})
+	t.Run("BadCredentials", func(t *testing.T) {
+		c := cfg("creds", "")
+		c.SecretKey = "wrong-" + testSecret
+		_, err := blob.NewS3(ctx, c)
+		if err == nil {
+			t.Fatal("NewS3 with a wrong secret succeeded")
+		}
+		if strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("error shows the secret: %v", err)
+		}
+	})
+}
+
+// testS3CleanTemp leaves a multipart upload unfinished, as a killed process
+// would, and checks that it is invisible and that CleanTemp aborts it by age.
+func testS3CleanTemp(t *testing.T, endpoint string, s *blob.S3) {
+	ctx := context.Background()
+	client, err := minio.New(endpoint, &minio.Options{Creds: credentials.NewStaticV4(testAccess, testSecret, ""), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	core := minio.Core{Client: client}
+	start := func(name string) {
+		t.Helper()
+		id, err := core.NewMultipartUpload(ctx, "clean", name, minio.PutObjectOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		part := bytes.Repeat([]byte{'p'}, 5<<20)
+		if _, err := core.PutObjectPart(ctx, "clean", name, id, 1, bytes.NewReader(part), int64(len(part)), minio.PutObjectPartOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start("p/org/o1/killed.dav")
+	start("elsewhere/killed.dav") // outside the store's prefix: not its business
+	if _, err := s.Stat(ctx, "org/o1/killed.dav"); !errors.Is(err, blob.ErrNotFound) {
+		t.Errorf("Stat of an unfinished upload: %v, want ErrNotFound", err)
+	}
+	if list, err := s.List(ctx, ""); err != nil || len(list) != 0 {
+		t.Errorf("List = %+v, %v; want empty", list, err)
+	}
+	if n, err := s.CleanTemp(ctx, time.Hour); err != nil || n != 0 {
+		t.Errorf("CleanTemp(1h) = %d, %v; want 0 (the upload is new)", n, err)
+	}
+	if n, err := s.CleanTemp(ctx, 0); err != nil || n != 1 {
+		t.Errorf("CleanTemp(0) = %d, %v; want 1", n, err)
+	}
+	var left []string
+	for up := range client.ListIncompleteUploads(ctx, "clean", "", true) {
+		if up.Err != nil {
+			t.Fatal(up.Err)
+		}
+		left = append(left, up.Key)
+	}
+	if len(left) != 1 || left[0] != "elsewhere/killed.dav" {
+		t.Errorf("incomplete uploads left = %q, want only elsewhere/killed.dav", left)
+	}
+}
+
+// versityGW finds the versitygw binary: $CAM2DRIVE_VERSITYGW, else
+// <repo>/.cache/bin/versitygw (scripts/install-versitygw.sh puts it there).
+func versityGW(t *testing.T) string {
+	if p := os.Getenv("CAM2DRIVE_VERSITYGW"); p != "" {
+		return p
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, ".cache", "bin", "versitygw")
+		}
+		if filepath.Dir(dir) == dir {
+			return ""
+		}
+	}
+}
+
+// startVersityGW starts versitygw on a free loopback port with a posix
+// backend in a temp dir, waits until it answers, and stops it at cleanup.
+// Without the binary the test is skipped, except in CI (CI=true) where the
+// S3 suite must always run.
+func startVersityGW(t *testing.T) string {
+	bin := versityGW(t)
+	if bin == "" {
+		t.Fatal("cannot find the repository root")
+	}
+	if _, err := os.Stat(bin); err != nil {
+		msg := fmt.Sprintf("versitygw not found at %s (run scripts/install-versitygw.sh or set CAM2DRIVE_VERSITYGW): S3 suite not run", bin)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	var lastErr error
+	for range 3 { // the free port may be taken between probe and bind
+		addr, err := freePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lastErr = runVersityGW(t, bin, addr); lastErr == nil {
+			return addr
+		}
+	}
+	t.Fatalf("versitygw did not start: %v", lastErr)
+	return ""
+}
+
+func freePort() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+func runVersityGW(t *testing.T, bin, addr string) error {
+	root, logDir := t.TempDir(), t.TempDir()
+	logFile, err := os.Create(filepath.Join(logDir, "versitygw.log"))
+	if err != nil {
+		return err
+	}
+	defer logFile.Close() // the child keeps its own descriptor
+	out := func() string { b, _ := os.ReadFile(logFile.Name()); return string(b) }
+	cmd := exec.Command(bin, "--access", testAccess, "--secret", testSecret,
+		"--port", addr, "--region", "us-east-1", "--quiet", "posix", root)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stop := func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			return fmt.Errorf("exited: %v: %s", err, out())
+		default:
+		}
+		resp, err := http.Get("http://" + addr + "/")
+		if err == nil {
+			resp.Body.Close() // any answer (403 without credentials) means it serves
+			t.Cleanup(stop)
+			return nil
+		}
+		if time.Now().After(deadline) {
+			stop()
+			return fmt.Errorf("no answer on %s after 30s: %s", addr, out())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

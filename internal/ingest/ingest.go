@@ -1,0 +1,162 @@
+// Package ingest receives recorders' uploads whatever the protocol: it
+// authenticates the recorder, applies the policy (cloud recording on, a
+// virtual disk, a known path), spools the bytes, checks they are complete,
+// stores them durably, and indexes them with their processing job in one
+// transaction — only then is the upload acknowledged.
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/cam2drive/cam2drive"
+	"github.com/cam2drive/cam2drive/internal/auth"
+	"github.com/cam2drive/cam2drive/internal/blob"
+	"github.com/cam2drive/cam2drive/internal/jobs"
+	"github.com/cam2drive/cam2drive/internal/store"
+)
+
+// Prober checks that a video file is a complete, readable container.
+type Prober interface {
+	Check(ctx context.Context, path string) error
+}
+
+// Config tunes the service.
+type Config struct {
+	SpoolDir   string        // local directory for bytes in flight (resume needs them)
+	BanAfter   int           // failed logins from one IP before it is banned
+	BanFor     time.Duration // how long a ban lasts
+	MaxConns   int           // connections one IP may hold
+	ResumeFor  time.Duration // how long a partial upload waits for a resume
+	ProbeVideo bool          // probe clips with the Prober before indexing
+}
+
+// Service is the protocol-neutral ingest.
+type Service struct {
+	db      *store.DB
+	blobs   blob.Store
+	queue   *jobs.Queue
+	secrets *auth.RecorderSecrets
+	prober  Prober
+	log     *slog.Logger
+	cfg     Config
+	guard   *guard
+	now     func() time.Time
+}
+
+// New builds the service and makes its spool directory.
+func New(db *store.DB, blobs blob.Store, queue *jobs.Queue, secrets *auth.RecorderSecrets, prober Prober, log *slog.Logger, cfg Config) (*Service, error) {
+	if cfg.BanAfter == 0 {
+		cfg.BanAfter = 10
+	}
+	if cfg.BanFor == 0 {
+		cfg.BanFor = 15 * time.Minute
+	}
+	if cfg.ResumeFor == 0 {
+		cfg.ResumeFor = time.Hour
+	}
+	if err := os.MkdirAll(cfg.SpoolDir, 0o750); err != nil {
+		return nil, fmt.Errorf("spool dir: %w", err)
+	}
+	return &Service{db: db, blobs: blobs, queue: queue, secrets: secrets, prober: prober, log: log, cfg: cfg,
+		guard: newGuard(cfg.BanAfter, cfg.BanFor, cfg.MaxConns), now: time.Now}, nil
+}
+
+// Connect takes a connection slot for ip; refused past the per-IP limit or
+// while the IP is banned.
+func (s *Service) Connect(ip string) error {
+	if wait := s.guard.banned(ip, s.now()); wait > 0 {
+		return &cam2drive.Error{Code: cam2drive.CodeThrottled, Key: "banned", Retry: wait}
+	}
+	if !s.guard.connect(ip) {
+		return cam2drive.Errorf(cam2drive.CodeThrottled, "too_many_connections")
+	}
+	return nil
+}
+
+// Disconnect gives the slot back.
+func (s *Service) Disconnect(ip string) { s.guard.disconnect(ip) }
+
+// Login checks a recorder's credentials and opens a session.
+func (s *Service) Login(ctx context.Context, username, password, ip string) (*Session, error) {
+	now := s.now()
+	if wait := s.guard.banned(ip, now); wait > 0 {
+		return nil, &cam2drive.Error{Code: cam2drive.CodeThrottled, Key: "banned", Retry: wait}
+	}
+	rec, err := s.db.RecorderByUsername(ctx, username)
+	if err != nil && !cam2drive.IsNotFound(err) {
+		return nil, err
+	}
+	if err != nil || !s.secrets.Verify(password, rec.SecretMAC) {
+		s.guard.fail(ip, now)
+		if rec.ID != "" {
+			s.problem(ctx, rec.ID, "login_failed", "recorder_login_failed", "", ip)
+		}
+		return nil, cam2drive.Errorf(cam2drive.CodeInvalidCredentials, "invalid_credentials")
+	}
+	s.guard.succeed(ip)
+	site, err := s.db.Site(ctx, rec.OrgID, rec.SiteID)
+	if err != nil {
+		return nil, fmt.Errorf("recorder site: %w", err)
+	}
+	loc, err := time.LoadLocation(site.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	if err := s.db.RecordLogin(ctx, rec.ID, now); err != nil {
+		s.log.Warn("record recorder login", "recorder_id", rec.ID, "err", err)
+	}
+	return &Session{svc: s, rec: rec, loc: loc, ip: ip, pending: map[string]string{}}, nil
+}
+
+// problem counts a failed login or refused upload in the recorder's health.
+func (s *Service) problem(ctx context.Context, recorderID, kind, reason, path, ip string) {
+	err := s.db.RecordProblem(context.WithoutCancel(ctx), recorderID,
+		cam2drive.RecorderEvent{Kind: kind, Reason: reason, Path: path, IP: ip, CreatedAt: s.now()})
+	if err != nil {
+		s.log.Warn("record recorder problem", "recorder_id", recorderID, "err", err)
+	}
+}
+
+// CleanLeftovers removes spooled bytes older than the resume window and the
+// storage's temporary leftovers; run at start.
+func (s *Service) CleanLeftovers(ctx context.Context) error {
+	cutoff := s.now().Add(-s.cfg.ResumeFor)
+	err := filepath.WalkDir(s.cfg.SpoolDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if info, err := d.Info(); err == nil && info.ModTime().Before(cutoff) {
+			return os.Remove(path)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("clean spool: %w", err)
+	}
+	n, err := s.blobs.CleanTemp(ctx, time.Hour)
+	if n > 0 {
+		s.log.Info("removed interrupted writes", "count", n)
+	}
+	return err
+}
+
+// ProcessArgs is the job that processes a new recording (probe, playable
+// copy, thumbnails). It is queued in the indexing transaction.
+type ProcessArgs struct {
+	RecordingID string `json:"recording_id"`
+	OrgID       string `json:"org_id"`
+}
+
+// Kind names the job for River.
+func (ProcessArgs) Kind() string { return "process_recording" }
+
+func (s *Service) enqueue(ctx context.Context, tx *store.Tx, r cam2drive.Recording) error {
+	return s.queue.InsertTx(ctx, tx, ProcessArgs{RecordingID: r.ID, OrgID: r.OrgID}, &river.InsertOpts{MaxAttempts: 5})
+}

@@ -1,0 +1,245 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/cam2drive/cam2drive"
+	"github.com/cam2drive/cam2drive/internal/ingest/layout"
+	"github.com/cam2drive/cam2drive/internal/store"
+)
+
+// Upload is a file being received. Bytes go to a spool file; Commit makes
+// them a recording, Abort keeps them for a resume.
+type Upload struct {
+	se        *Session
+	rel       string
+	temporary bool
+	info      layout.Info
+	target    targetInfo
+	f         *os.File
+	spool     string
+	written   int64
+}
+
+func (u *Upload) openSpool(path string, offset int64, appendMode bool) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	flags := os.O_CREATE | os.O_WRONLY
+	if offset == 0 && !appendMode {
+		flags |= os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flags, 0o640)
+	if err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	if err := positionSpool(f, offset, appendMode); err != nil {
+		f.Close()
+		return err
+	}
+	u.f, u.spool = f, path
+	return nil
+}
+
+// positionSpool moves to where a resumed upload continues; a resume past
+// what was received is refused.
+func positionSpool(f *os.File, offset int64, appendMode bool) error {
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if appendMode {
+		offset = st.Size()
+	}
+	if offset > st.Size() {
+		return cam2drive.Errorf(cam2drive.CodeInvalid, "bad_resume_offset")
+	}
+	if err := f.Truncate(offset); err != nil {
+		return err
+	}
+	_, err = f.Seek(offset, io.SeekStart)
+	return err
+}
+
+// Write appends received bytes.
+func (u *Upload) Write(p []byte) (int, error) {
+	n, err := u.f.Write(p)
+	u.written += int64(n)
+	if err != nil {
+		return n, classifyWrite(err)
+	}
+	return n, nil
+}
+
+// classifyWrite turns a full local disk into a clear quota error.
+func classifyWrite(err error) error {
+	if strings.Contains(err.Error(), "no space left") {
+		return &cam2drive.Error{Code: cam2drive.CodeUnavailable, Key: "server_disk_full", Err: err}
+	}
+	return err
+}
+
+// Abort ends a transfer the client broke off: nothing becomes visible, and
+// the bytes wait for a resume (REST/APPE) until the resume window ends.
+func (u *Upload) Abort() {
+	if u.f != nil {
+		u.f.Close()
+		u.f = nil
+	}
+}
+
+// Commit finishes the upload: the reply to the client waits for it. A
+// temporary name waits for its rename; a media file is checked, stored and
+// indexed.
+func (u *Upload) Commit(ctx context.Context) error {
+	if u.f == nil {
+		return errors.New("upload already closed")
+	}
+	syncErr := u.f.Sync()
+	closeErr := u.f.Close()
+	u.f = nil
+	if err := errors.Join(syncErr, closeErr); err != nil {
+		return classifyWrite(err)
+	}
+	if u.temporary {
+		u.se.mu.Lock()
+		u.se.pending[u.rel] = u.spool
+		u.se.mu.Unlock()
+		return nil
+	}
+	return u.ingest(ctx, u.spool)
+}
+
+// ingest turns a complete spool file into a recording.
+func (u *Upload) ingest(ctx context.Context, spool string) error {
+	svc := u.se.svc
+	if u.info.Kind == layout.Index {
+		// Playback indexes of .dav files: acknowledged, never a recording.
+		return os.Remove(spool)
+	}
+	size, sum, err := checkComplete(ctx, spool, u.rel, u.info.Kind, svc)
+	if err != nil {
+		// Kept for a resume; the client sees why its upload failed.
+		return u.se.refuse(ctx, u.rel, err)
+	}
+	r := u.recording(size, sum)
+	if dup, err := u.duplicate(ctx, r); err != nil || dup {
+		if dup {
+			os.Remove(spool)
+		}
+		return err
+	}
+	if err := svc.blobs.PutFile(ctx, r.ObjectKey, spool); err != nil {
+		return fmt.Errorf("store %s: %w", r.ObjectKey, err)
+	}
+	if err := u.index(ctx, &r); err != nil {
+		svc.deleteObject(ctx, r.ObjectKey)
+		if cam2drive.ErrorCode(err) == cam2drive.CodeQuota {
+			os.Remove(spool)
+			return u.se.refuse(ctx, u.rel, err)
+		}
+		return err
+	}
+	os.Remove(spool)
+	return nil
+}
+
+func (u *Upload) recording(size int64, sum string) cam2drive.Recording {
+	id := cam2drive.NewID()
+	cam := u.target.camera
+	ext := strings.ToLower(filepath.Ext(u.rel))
+	key := fmt.Sprintf("org/%s/rec/%s/%s/%s/original%s", cam.OrgID, cam.RecorderID, u.info.Start.UTC().Format("2006/01/02"), id, ext)
+	return cam2drive.Recording{ID: id, OrgID: cam.OrgID, SiteID: cam.SiteID, RecorderID: cam.RecorderID, CameraID: cam.ID,
+		DiskID: u.target.diskID, Start: u.info.Start, End: u.info.End, Timed: u.info.Timed, Kind: string(u.info.Kind),
+		EventType: string(u.info.Event), EventCode: u.info.EventCode, Status: "processing", ObjectKey: key,
+		Size: size, SHA256: sum, SourcePath: u.rel}
+}
+
+// duplicate tells whether the same path with the same bytes is indexed
+// already: a recorder that re-sends after a lost reply creates no copy.
+func (u *Upload) duplicate(ctx context.Context, r cam2drive.Recording) (bool, error) {
+	dup := false
+	err := u.se.svc.db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.RecordingBySource(ctx, r.RecorderID, r.SourcePath, r.SHA256)
+		if cam2drive.IsNotFound(err) {
+			return nil
+		}
+		dup = err == nil
+		return err
+	})
+	return dup, err
+}
+
+// index reserves space, inserts the recording and queues its processing in
+// one transaction; recordings evicted to make room lose their objects after
+// the commit.
+func (u *Upload) index(ctx context.Context, r *cam2drive.Recording) error {
+	svc := u.se.svc
+	var evicted []cam2drive.Recording
+	err := svc.db.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.RecordingBySource(ctx, r.RecorderID, r.SourcePath, r.SHA256); err == nil {
+			return nil // indexed by a concurrent upload of the same file
+		}
+		var err error
+		if evicted, err = tx.ReserveSpace(ctx, r.DiskID, r.Size); err != nil {
+			return err
+		}
+		if err := tx.InsertRecording(ctx, r); err != nil {
+			return err
+		}
+		if err := tx.RecordUpload(ctx, r.RecorderID, svc.now()); err != nil {
+			return err
+		}
+		return svc.enqueue(ctx, tx, *r)
+	})
+	if err != nil {
+		return err
+	}
+	for _, old := range evicted {
+		svc.deleteObject(ctx, old.ObjectKey)
+	}
+	return nil
+}
+
+func (s *Service) deleteObject(ctx context.Context, key string) {
+	if err := s.blobs.Delete(context.WithoutCancel(ctx), key); err != nil {
+		s.log.Warn("delete object", "key", key, "err", err)
+	}
+}
+
+// checkComplete verifies a spooled file is whole and returns its size and
+// SHA-256: a data connection closed early looks like a finished upload in FTP.
+func checkComplete(ctx context.Context, path, name string, kind layout.Kind, svc *Service) (int64, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	size, err := io.Copy(h, f)
+	if err != nil {
+		return 0, "", err
+	}
+	if size == 0 {
+		return 0, "", cam2drive.Errorf(cam2drive.CodeInvalid, "empty_file")
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	if kind == layout.Snapshot {
+		if err := checkImage(f, size, name); err != nil {
+			return 0, "", err
+		}
+	} else if svc.cfg.ProbeVideo && svc.prober != nil {
+		if err := svc.prober.Check(ctx, path); err != nil {
+			return 0, "", &cam2drive.Error{Code: cam2drive.CodeInvalid, Key: "incomplete_file", Err: err}
+		}
+	}
+	return size, sum, nil
+}
