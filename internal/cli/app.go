@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -14,10 +15,14 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/cam2drive/cam2drive/internal/auth"
+	"github.com/cam2drive/cam2drive/internal/blob"
 	"github.com/cam2drive/cam2drive/internal/config"
+	"github.com/cam2drive/cam2drive/internal/ingest"
 	"github.com/cam2drive/cam2drive/internal/jobs"
 	"github.com/cam2drive/cam2drive/internal/mail"
+	"github.com/cam2drive/cam2drive/internal/media"
 	"github.com/cam2drive/cam2drive/internal/notify"
+	"github.com/cam2drive/cam2drive/internal/pipeline"
 	"github.com/cam2drive/cam2drive/internal/store"
 	"github.com/cam2drive/cam2drive/internal/tenancy"
 )
@@ -32,6 +37,9 @@ type app struct {
 	auth     *auth.Service
 	tenancy  *tenancy.Service
 	registry *prometheus.Registry
+	blobs    blob.Store
+	tools    media.Tools
+	ingest   *ingest.Service
 }
 
 func newLogger(cfg config.Config) *slog.Logger {
@@ -59,7 +67,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, work bool) 
 		return nil, err
 	}
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if err := a.wire(work); err != nil {
+	if err := a.wire(ctx, work); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -73,24 +81,37 @@ func (a *app) migrate(ctx context.Context) error {
 	return jobs.Migrate(ctx, a.db)
 }
 
-func (a *app) wire(work bool) error {
+func (a *app) wire(ctx context.Context, work bool) error {
 	sender, err := a.mailSender()
 	if err != nil {
 		return err
 	}
+	// The queue is built before the workers that need the storage, which the
+	// ingest service (needing the queue) opens: the workers get it through a.
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &notify.MailWorker{DB: a.db, Sender: sender, Log: a.log})
-	river.AddWorker(workers, &cleanupWorker{db: a.db})
-	periodic := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-		func() (river.JobArgs, *river.InsertOpts) { return cleanupArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
-	a.queue, err = jobs.New(a.db, workers, jobs.Config{Work: work, MaxWorkers: a.cfg.Workers, Periodic: periodic, Logger: a.log})
+	a.queue, err = jobs.New(a.db, workers, jobs.Config{Work: work, MaxWorkers: a.cfg.Workers, Periodic: periodicJobs(), Logger: a.log})
 	if err != nil {
 		return err
 	}
+	if err := a.wireIngest(ctx); err != nil {
+		return err
+	}
+	river.AddWorker(workers, &notify.MailWorker{DB: a.db, Sender: sender, Log: a.log})
+	river.AddWorker(workers, &cleanupWorker{db: a.db})
+	river.AddWorker(workers, &pipeline.ProcessWorker{DB: a.db, Blobs: a.blobs, Tools: a.tools, TempDir: filepath.Join(a.cfg.DataDir, "spool"), Log: a.log})
+	river.AddWorker(workers, &pipeline.RetentionWorker{DB: a.db, Blobs: a.blobs, Log: a.log})
 	notifier := notify.New(mail.NewTemplates("Cam2Drive", a.cfg.BaseURL()), a.queue, a.cfg.BaseURL())
 	a.auth = auth.NewService(a.db, auth.DefaultArgon2, notifier, a.log, max(1, runtime.NumCPU()))
 	a.tenancy = tenancy.New(a.db, a.auth, notifier)
 	return nil
+}
+
+func periodicJobs() []*river.PeriodicJob {
+	every := func(d time.Duration, args river.JobArgs) *river.PeriodicJob {
+		return river.NewPeriodicJob(river.PeriodicInterval(d),
+			func() (river.JobArgs, *river.InsertOpts) { return args, nil }, &river.PeriodicJobOpts{RunOnStart: true})
+	}
+	return []*river.PeriodicJob{every(time.Hour, cleanupArgs{}), every(10*time.Minute, pipeline.RetentionArgs{})}
 }
 
 func (a *app) mailSender() (mail.Sender, error) {

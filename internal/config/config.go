@@ -29,6 +29,18 @@ type Config struct {
 	LogLevel    string
 	Workers     int
 	ShutdownIn  time.Duration
+
+	StorageURL     string // "" = local directory <data-dir>/media; s3://…
+	SecretKey      string // base64 32 bytes; "" = <data-dir>/secret.key, generated once
+	PassivePorts   string // "30000-30100"; "" = any
+	FTPSCert       string
+	FTPSKey        string
+	LegacyFTPAddr  string
+	LegacySFTPAddr string
+	PublicFTPPort  int // announced to recorders when a NAT maps another port; 0 = the listening port
+	PublicSFTPPort int
+	OfflineAfter   time.Duration
+	MaxConnsPerIP  int
 }
 
 // AllRoles are the parts one process can run.
@@ -54,6 +66,56 @@ func BindServe(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("SMTP_URL", ""), "smtp://user:pass@host:587?from=… (empty: mails are logged and kept in the outbox)")
 	fs.IntVar(&c.Workers, "workers", envInt("WORKERS", 4), "jobs worked at once by the worker role")
 	fs.DurationVar(&c.ShutdownIn, "shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 15*time.Second), "time given to running requests on SIGTERM")
+	bindIngest(fs, c)
+}
+
+func bindIngest(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.StorageURL, "storage-url", env("STORAGE_URL", ""), "media storage: empty for <data-dir>/media, or s3://ACCESS:SECRET@host:port/bucket/prefix?region=…&secure=true")
+	fs.StringVar(&c.SecretKey, "secret-key", env("SECRET_KEY", ""), "base64 32-byte key encrypting recorder passwords (default: <data-dir>/secret.key, generated once; share it between nodes)")
+	fs.StringVar(&c.PassivePorts, "ftp-passive-ports", env("FTP_PASSIVE_PORTS", ""), "FTP passive data port range, e.g. 30000-30100 (default: any free port)")
+	fs.StringVar(&c.FTPSCert, "ftps-cert", env("FTPS_CERT", ""), "PEM certificate for FTPS (default: self-signed, generated once in the data dir)")
+	fs.StringVar(&c.FTPSKey, "ftps-key", env("FTPS_KEY", ""), "PEM key of --ftps-cert")
+	fs.StringVar(&c.LegacyFTPAddr, "legacy-ftp-addr", env("LEGACY_FTP_ADDR", ""), "opt-in FTP listener accepting old TLS versions for old firmware (empty: off)")
+	fs.StringVar(&c.LegacySFTPAddr, "legacy-sftp-addr", env("LEGACY_SFTP_ADDR", ""), "opt-in SFTP listener accepting old SSH algorithms for old firmware (empty: off)")
+	fs.IntVar(&c.PublicFTPPort, "public-ftp-port", envInt("PUBLIC_FTP_PORT", 0), "FTP port shown to recorders when a NAT maps another one (default: the listening port)")
+	fs.IntVar(&c.PublicSFTPPort, "public-sftp-port", envInt("PUBLIC_SFTP_PORT", 0), "SFTP port shown to recorders (default: the listening port)")
+	fs.DurationVar(&c.OfflineAfter, "recorder-offline-after", envDuration("RECORDER_OFFLINE_AFTER", 2*time.Hour), "a recorder that uploaded before shows offline after this long without uploads")
+	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", envInt("MAX_CONNS_PER_IP", 200), "FTP/SFTP connections one address may hold")
+}
+
+// PortRange parses PassivePorts ("" → 0, 0).
+func (c Config) PortRange() (int, int, error) {
+	if c.PassivePorts == "" {
+		return 0, 0, nil
+	}
+	lo, hi, ok := strings.Cut(c.PassivePorts, "-")
+	a, err1 := strconv.Atoi(strings.TrimSpace(lo))
+	b, err2 := strconv.Atoi(strings.TrimSpace(hi))
+	if !ok || err1 != nil || err2 != nil || a < 1 || b > 65535 || a > b {
+		return 0, 0, fmt.Errorf("--ftp-passive-ports %q: want FIRST-LAST, e.g. 30000-30100", c.PassivePorts)
+	}
+	return a, b, nil
+}
+
+// IngestHost is the host name recorders are told to connect to.
+func (c Config) IngestHost() string {
+	if c.PublicHost != "" {
+		return c.PublicHost
+	}
+	if u, err := url.Parse(c.BaseURL()); err == nil {
+		return u.Hostname()
+	}
+	return "localhost"
+}
+
+// ListenPort is the port of a listen address (":2121" → 2121).
+func ListenPort(addr string) int {
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(p)
+	return n
 }
 
 // HasRole tells whether role is among the configured roles.
@@ -78,6 +140,12 @@ func (c Config) Validate() error {
 		if !slices.Contains(AllRoles, r) {
 			return fmt.Errorf("unknown role %q (want some of %s)", r, strings.Join(AllRoles, ", "))
 		}
+	}
+	if _, _, err := c.PortRange(); err != nil {
+		return err
+	}
+	if _, _, err := c.PortRange(); err != nil {
+		return err
 	}
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -109,6 +177,10 @@ func (c Config) BaseURL() string {
 func (c Config) Redacted() Config {
 	c.DatabaseURL = redactURL(c.DatabaseURL)
 	c.SMTPURL = redactURL(c.SMTPURL)
+	c.StorageURL = redactURL(c.StorageURL)
+	if c.SecretKey != "" {
+		c.SecretKey = "xxxxx"
+	}
 	return c
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,13 +14,16 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cam2drive/cam2drive"
 	"github.com/cam2drive/cam2drive/internal/auth"
 	"github.com/cam2drive/cam2drive/internal/authz"
+	"github.com/cam2drive/cam2drive/internal/blob"
 	"github.com/cam2drive/cam2drive/internal/httpapi"
+	"github.com/cam2drive/cam2drive/internal/ingest"
 	"github.com/cam2drive/cam2drive/internal/jobs"
 	"github.com/cam2drive/cam2drive/internal/mail"
 	"github.com/cam2drive/cam2drive/internal/notify"
@@ -35,11 +40,19 @@ const testPassword = "Tangerine-Harbour-42"
 
 const publicURL = "https://cam2drive.test"
 
+// ingestDeps is what the fixture's server tells recorders to connect to;
+// Service is filled in by newEnv.
+var ingestDeps = httpapi.IngestDeps{Host: "ingest.cam2drive.test", FTPPort: 2121, SFTPPort: 2222, OfflineAfter: 2 * time.Hour}
+
+// serverKey encrypts the fixture's recorder passwords (32 bytes).
+var serverKey = []byte("fixture-key-fixture-key-fixture!")
+
 // env is one API server wired like internal/cli does it, on a fresh database.
 type env struct {
 	DB       *store.DB
 	Auth     *auth.Service
 	Tenancy  *tenancy.Service
+	Ingest   *ingest.Service
 	Server   *httpapi.Server
 	HTTP     *httptest.Server
 	Registry *prometheus.Registry
@@ -57,11 +70,25 @@ func newEnv(t testing.TB, d store.Dialect) *env {
 	notifier := notify.New(mail.NewTemplates("Cam2Drive", publicURL), queue, publicURL)
 	a := auth.NewService(db, cheapArgon, notifier, log, 2)
 	ten := tenancy.New(db, a, notifier)
+	blobs, err := blob.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatalf("blob store: %v", err)
+	}
+	secrets, err := auth.NewRecorderSecrets(serverKey)
+	if err != nil {
+		t.Fatalf("recorder secrets: %v", err)
+	}
+	svc, err := ingest.New(db, blobs, queue, secrets, nil, log, ingest.Config{SpoolDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("ingest: %v", err)
+	}
+	deps := ingestDeps
+	deps.Service = svc
 	reg := prometheus.NewRegistry()
-	srv := httpapi.New(httpapi.Deps{DB: db, Auth: a, Tenancy: ten, Log: log, Registry: reg, Ready: db.Ping})
+	srv := httpapi.New(httpapi.Deps{DB: db, Auth: a, Tenancy: ten, Log: log, Registry: reg, Ready: db.Ping, Ingest: deps})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &env{DB: db, Auth: a, Tenancy: ten, Server: srv, HTTP: ts, Registry: reg}
+	return &env{DB: db, Auth: a, Tenancy: ten, Ingest: svc, Server: srv, HTTP: ts, Registry: reg}
 }
 
 // next returns a number unique within the env, for names and e-mails.
@@ -87,6 +114,13 @@ type tenant struct {
 	SiteID string // a site without recorders
 	UserID string // an invited user (Viewer role)
 	RoleID string // a custom role nobody holds
+	// Devices, on a site of their own (RecorderSiteID) so that SiteID stays
+	// free: a recorder with two cameras in every organisation. A client's
+	// recorder also has a virtual disk, made by its installer, with cloud
+	// recording on for camera 1 and one real recording uploaded through the
+	// ingest service. Virtual disks only exist in clients: elsewhere DiskID
+	// and RecordingID are ids that exist nowhere.
+	RecorderSiteID, RecorderID, CameraID, DiskID, RecordingID string
 }
 
 // fixture is the tree platform → D1 → {I1 → {C1, C2}, I2 → C3}.
@@ -114,6 +148,7 @@ func newFixture(t testing.TB, d store.Dialect) *fixture {
 		t.Fatalf("platform org: %v", err)
 	}
 	f.Platform = f.populate(t, "Platform", platform, f.withToken(t, rootEmail, testPassword))
+	f.equip(t, f.Platform, nil)
 	f.D1 = f.createOrg(t, f.Platform, cam2drive.KindDistributor, "D1")
 	f.I1 = f.createOrg(t, f.D1, cam2drive.KindInstaller, "I1")
 	f.I2 = f.createOrg(t, f.D1, cam2drive.KindInstaller, "I2")
@@ -144,7 +179,130 @@ func (f *fixture) createOrg(t testing.TB, parent *tenant, kind cam2drive.OrgKind
 		t.Fatalf("create %s: %v", name, err)
 	}
 	f.activate(t, email, testPassword)
-	return f.populate(t, name, org, f.withToken(t, email, testPassword))
+	tn := f.populate(t, name, org, f.withToken(t, email, testPassword))
+	f.equip(t, tn, parent)
+	return tn
+}
+
+// fixtureUpload is the path of the recording every client's recorder
+// uploads: a Dahua snapshot of channel 1 on 2019-05-09 at 06:07:27.
+const fixtureUpload = "SN/2019-05-09/001/jpg/06/07/27[M][0@0][0].jpg"
+
+// equip gives tn its devices (see tenant). parent, the organisation above,
+// sells a client its virtual disk: clients can't create their own.
+func (f *fixture) equip(t testing.TB, tn *tenant, parent *tenant) {
+	t.Helper()
+	org := tn.Org.ID
+	tn.RecorderSiteID = f.addSite(t, org, "Recorder site of "+tn.Name)
+	rec := f.addRecorder(t, org, tn.RecorderSiteID, "NVR of "+tn.Name, "dahua", 2)
+	tn.RecorderID = rec.ID
+	tn.CameraID = f.cameraID(t, org, rec.ID, 1)
+	if tn.Org.Kind != cam2drive.KindClient || parent == nil {
+		tn.DiskID, tn.RecordingID = cam2drive.NewID(), cam2drive.NewID()
+		return
+	}
+	var d diskOut
+	f.as(t, parent.Admin, "POST", "/orgs/"+org+"/virtual-disks",
+		map[string]any{"capacity_gb": 10, "camera_limit": 2, "recorder_id": rec.ID}).
+		want(t, 201, parent.Name+" sells "+tn.Name+" a disk").decode(t, &d)
+	tn.DiskID = d.ID
+	f.as(t, tn.Admin, "PATCH", "/orgs/"+org+"/cameras/"+tn.CameraID, map[string]any{"cloud_recording": true}).
+		want(t, 200, tn.Name+" turns cloud recording on")
+	if err := f.upload(t, org, rec.ID, "192.0.2.1", fixtureUpload, testJPEG(t, 1)); err != nil {
+		t.Fatalf("upload of %s: %v", tn.Name, err)
+	}
+	tn.RecordingID = f.recordingID(t, org, tn.CameraID, fixtureUpload)
+}
+
+// addRecorder adds a recorder with its cameras and credentials through the
+// ingest service, as POST …/recorders does.
+func (e *env) addRecorder(t testing.TB, orgID, siteID, name, manufacturer string, cameras int) cam2drive.Recorder {
+	t.Helper()
+	r := cam2drive.Recorder{OrgID: orgID, SiteID: siteID, Name: name, Manufacturer: manufacturer, Kind: "nvr",
+		CameraCount: cameras, RetentionDays: 30}
+	if err := e.Ingest.CreateRecorder(t.Context(), &r); err != nil {
+		t.Fatalf("recorder %s: %v", name, err)
+	}
+	return r
+}
+
+// addDisk adds a virtual disk to a client, attached to recorderID unless "".
+func (e *env) addDisk(t testing.TB, orgID, recorderID string, cameraLimit int) string {
+	t.Helper()
+	d := cam2drive.VirtualDisk{OrgID: orgID, RecorderID: recorderID, CapacityBytes: cam2drive.GB, CameraLimit: cameraLimit, Overwrite: true}
+	if err := e.DB.CreateDisk(t.Context(), &d); err != nil {
+		t.Fatalf("disk: %v", err)
+	}
+	return d.ID
+}
+
+// cameraID returns the id of a recorder's camera by number.
+func (e *env) cameraID(t testing.TB, orgID, recorderID string, number int) string {
+	t.Helper()
+	cams, _, err := e.DB.Cameras(t.Context(), orgID, store.CameraFilter{RecorderID: recorderID, Number: number}, cam2drive.Page{Limit: 2})
+	if err != nil || len(cams) != 1 {
+		t.Fatalf("camera %d of recorder %s: %v %+v", number, recorderID, err, cams)
+	}
+	return cams[0].ID
+}
+
+// upload sends one file as the recorder would, with its current
+// credentials, through the ingest service: login, create, write, commit.
+func (e *env) upload(t testing.TB, orgID, recorderID, ip, path string, data []byte) error {
+	t.Helper()
+	ctx := t.Context()
+	rec, err := e.DB.Recorder(ctx, orgID, recorderID)
+	if err != nil {
+		t.Fatalf("recorder %s: %v", recorderID, err)
+	}
+	user, pass, err := e.Ingest.Credentials(rec)
+	if err != nil {
+		t.Fatalf("credentials of %s: %v", recorderID, err)
+	}
+	se, err := e.Ingest.Login(ctx, user, pass, ip)
+	if err != nil {
+		t.Fatalf("recorder login: %v", err)
+	}
+	defer se.Close()
+	u, err := se.Create(ctx, path, 0, false)
+	if err != nil {
+		return err
+	}
+	if _, err := u.Write(data); err != nil {
+		u.Abort()
+		return err
+	}
+	return u.Commit(ctx)
+}
+
+// recordingID finds the recording a camera uploaded under path.
+func (e *env) recordingID(t testing.TB, orgID, cameraID, path string) string {
+	t.Helper()
+	recs, _, err := e.DB.Recordings(t.Context(), orgID, store.RecordingFilter{CameraIDs: []string{cameraID}}, cam2drive.Page{Limit: 500})
+	if err != nil {
+		t.Fatalf("recordings: %v", err)
+	}
+	for _, r := range recs {
+		if r.SourcePath == path {
+			return r.ID
+		}
+	}
+	t.Fatalf("no recording of camera %s for %s among %+v", cameraID, path, recs)
+	return ""
+}
+
+// testJPEG is a real, complete JPEG; seed varies its bytes.
+func testJPEG(t testing.TB, seed int) []byte {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, 32, 24))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i*seed + seed)
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 80}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 // populate gives an organisation a site, an invited user and a spare custom role.

@@ -37,6 +37,14 @@ func TestFlows(t *testing.T) {
 		{"text a database can't store", testUnstorableText},
 		{"create organisation", testCreateOrg},
 		{"operations endpoints", testOperations},
+		// recorders_test.go
+		{"create recorder", testCreateRecorder},
+		{"recorder camera count", testRecorderCameraCount},
+		{"recorder connection", testRecorderConnection},
+		{"cloud recording and disks", testCloudRecordingAndDisks},
+		{"recorder health", testRecorderHealth},
+		{"recordings", testRecordings},
+		{"camera allowed users", testCameraAllowedUsers},
 	}
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
@@ -686,8 +694,20 @@ func testUnstorableText(t *testing.T, f *fixture) {
 		{"GET", c2 + "/users?q=%00", nil, 400, "q"},
 		{"GET", c2 + "/users?role_id=%ff", nil, 400, "role_id"},
 		{"GET", c2 + "/audit?action=%00", nil, 400, "action"},
+		{"POST", c2 + "/recorders", `{"name":"n\u0000","site_id":"` + f.C2.RecorderSiteID + `"}`, 400, "name"},
+		{"PATCH", c2 + "/recorders/" + f.C2.RecorderID, `{"site_id":"\u0000"}`, 400, "site_id"},
+		{"PATCH", c2 + "/cameras/" + f.C2.CameraID, `{"name":"\u0000"}`, 400, "name"},
+		{"PATCH", c2 + "/cameras/" + f.C2.CameraID, `{"allowed_users":["\u0000"]}`, 400, "allowed_users"},
+		{"POST", c2 + "/virtual-disks/" + f.C2.DiskID + "/attach", `{"recorder_id":"\u0000"}`, 400, "recorder_id"},
+		{"GET", c2 + "/recorders?q=%00", nil, 400, "q"},
+		{"GET", c2 + "/cameras?name=%00", nil, 400, "name"},
+		{"GET", c2 + "/cameras?recorder_id=%ff", nil, 400, "recorder_id"},
+		{"GET", c2 + "/recordings?camera_ids=%ff", nil, 400, "camera_ids"},
 		{"GET", c2 + "/sites/%00", nil, 404, ""},
 		{"GET", c2 + "/roles/%ff", nil, 404, ""},
+		{"GET", c2 + "/recorders/%00", nil, 404, ""},
+		{"GET", c2 + "/cameras/%ff", nil, 404, ""},
+		{"GET", c2 + "/recordings/%00", nil, 404, ""},
 		{"DELETE", "/me/tokens/%00", nil, 404, ""},
 	}
 	for _, c := range cases {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,6 +92,7 @@ func (f *fixture) probeAll(t *testing.T, attacker, victim *tenant) int {
 
 func victimTarget(v *tenant, n int64) target {
 	return target{Org: v.Org.ID, Site: v.SiteID, User: v.UserID, Role: v.RoleID, Token: v.Admin.TokenID,
+		Recorder: v.RecorderID, Camera: v.CameraID, Disk: v.DiskID, Recording: v.RecordingID, RecorderSite: v.RecorderSiteID,
 		AssignRole: v.Roles[authz.Viewer], N: n}
 }
 
@@ -100,7 +102,8 @@ func TestTenantIsolationUnknownIDs(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
 			f := newFixture(t, d)
-			for _, path := range []string{"/orgs/%s", "/orgs/%s/sites", "/orgs/%s/users", "/orgs/%s/audit"} {
+			for _, path := range []string{"/orgs/%s", "/orgs/%s/sites", "/orgs/%s/users", "/orgs/%s/audit",
+				"/orgs/%s/recorders", "/orgs/%s/cameras", "/orgs/%s/virtual-disks", "/orgs/%s/recordings"} {
 				foreign := f.as(t, f.C2.Admin, "GET", fmt.Sprintf(path, f.C1.Org.ID), nil)
 				missing := f.as(t, f.C2.Admin, "GET", fmt.Sprintf(path, cam2drive.NewID()), nil)
 				garbage := f.as(t, f.C2.Admin, "GET", fmt.Sprintf(path, "not-an-id"), nil)
@@ -111,11 +114,21 @@ func TestTenantIsolationUnknownIDs(t *testing.T) {
 					t.Errorf("%s: a foreign id answers %s, an unknown one %s, garbage %s", path, foreign, missing, garbage)
 				}
 			}
-			sitePath := "/orgs/" + f.C2.Org.ID + "/sites/"
-			foreign := f.as(t, f.C2.Admin, "GET", sitePath+f.C1.SiteID, nil)
-			missing := f.as(t, f.C2.Admin, "GET", sitePath+cam2drive.NewID(), nil)
-			if !bytes.Equal(foreign.Body, missing.Body) || foreign.Status != 404 {
-				t.Errorf("foreign site answers %s, unknown site %s", foreign, missing)
+			// Sub-resources of C1 under C2's own organisation.
+			for _, sub := range []struct{ path, id string }{
+				{"/sites/", f.C1.SiteID}, {"/recorders/", f.C1.RecorderID}, {"/recorders/%s/health", f.C1.RecorderID},
+				{"/recorders/%s/connection", f.C1.RecorderID}, {"/cameras/", f.C1.CameraID},
+				{"/virtual-disks/", f.C1.DiskID}, {"/recordings/", f.C1.RecordingID},
+			} {
+				path := "/orgs/" + f.C2.Org.ID + sub.path + "%s"
+				if strings.Contains(sub.path, "%s") {
+					path = "/orgs/" + f.C2.Org.ID + sub.path
+				}
+				foreign := f.as(t, f.C2.Admin, "GET", fmt.Sprintf(path, sub.id), nil)
+				missing := f.as(t, f.C2.Admin, "GET", fmt.Sprintf(path, cam2drive.NewID()), nil)
+				if !bytes.Equal(foreign.Body, missing.Body) || foreign.Status != 404 {
+					t.Errorf("%s: a foreign id answers %s, an unknown one %s", path, foreign, missing)
+				}
 			}
 		})
 	}
@@ -156,6 +169,45 @@ func TestTenantIsolationBodies(t *testing.T) {
 			}
 			unknown := routeBodies["POST /orgs"](target{Org: cam2drive.NewID(), N: f.next()})
 			f.as(t, f.I2.Admin, "POST", "/orgs", unknown).wantErr(t, 404, "not_found", "unknown parent")
+
+			// Devices: C1's site, recorder and users named in C2's bodies are
+			// unknown fields; C1's ids in C2's filters match nothing.
+			c2 := "/orgs/" + f.C2.Org.ID
+			for _, c := range []struct {
+				what, method, path string
+				who                account
+				body               any
+				field              string
+			}{
+				{"recorder on C1's site", "POST", c2 + "/recorders", f.C2.Admin,
+					map[string]any{"name": "Intruder", "manufacturer": "dahua", "site_id": f.C1.RecorderSiteID, "type": "nvr", "camera_count": 1}, "site_id"},
+				{"recorder moved to C1's site", "PATCH", c2 + "/recorders/" + f.C2.RecorderID, f.C2.Admin,
+					map[string]any{"site_id": f.C1.RecorderSiteID}, "site_id"},
+				{"C2's disk attached to C1's recorder", "POST", c2 + "/virtual-disks/" + f.C2.DiskID + "/attach", f.C2.Admin,
+					map[string]any{"recorder_id": f.C1.RecorderID}, "recorder_id"},
+				{"new C2 disk on C1's recorder", "POST", c2 + "/virtual-disks", f.I1.Admin,
+					map[string]any{"capacity_gb": 1, "camera_limit": 1, "recorder_id": f.C1.RecorderID}, "recorder_id"},
+				{"C2's camera shown to C1's user", "PATCH", c2 + "/cameras/" + f.C2.CameraID, f.C2.Admin,
+					map[string]any{"allowed_users": []string{f.C1.Admin.User.ID}}, "allowed_users"},
+			} {
+				e := f.as(t, c.who, c.method, c.path, c.body).wantErr(t, 400, "invalid", c.what)
+				if e.Fields[c.field] == "" {
+					t.Errorf("%s: want fields.%s, got %+v", c.what, c.field, e)
+				}
+			}
+			for _, q := range []string{"/recordings?camera_ids=" + f.C1.CameraID, "/recordings?site_id=" + f.C1.RecorderSiteID,
+				"/cameras?recorder_id=" + f.C1.RecorderID, "/cameras?site_id=" + f.C1.RecorderSiteID, "/recorders?site_id=" + f.C1.RecorderSiteID} {
+				var l listOf[map[string]any]
+				f.as(t, f.C2.Admin, "GET", c2+q, nil).want(t, 200, q).decode(t, &l)
+				if len(l.Items) != 0 || l.Total != 0 {
+					t.Errorf("C2 %s shows C1's devices: %+v", q, l)
+				}
+			}
+			var disks listOf[diskOut]
+			f.as(t, f.C2.Admin, "GET", c2+"/virtual-disks", nil).want(t, 200, "C2's disks").decode(t, &disks)
+			if len(disks.Items) != 1 || disks.Items[0].RecorderID != f.C2.RecorderID {
+				t.Errorf("C2's disks after refused changes: %+v", disks)
+			}
 			diffSnapshots(t, before, f.snapshot(t, f.C1, f.I1))
 		})
 	}
@@ -232,14 +284,19 @@ func TestHierarchyGrants(t *testing.T) {
 
 // state is what a tenant owns, read straight from the store.
 type state struct {
-	Org      cam2drive.Org
-	Sites    []cam2drive.Site
-	Users    []cam2drive.User
-	Roles    []cam2drive.Role
-	Children []cam2drive.Org
-	Tokens   []store.APIToken
-	Audit    int
-	Mails    map[string]int
+	Org        cam2drive.Org
+	Sites      []cam2drive.Site
+	Users      []cam2drive.User
+	Roles      []cam2drive.Role
+	Children   []cam2drive.Org
+	Tokens     []store.APIToken
+	Audit      int
+	Mails      map[string]int
+	Recorders  []cam2drive.Recorder // credentials included
+	Health     map[string]cam2drive.RecorderHealth
+	Cameras    []cam2drive.Camera
+	Disks      []cam2drive.VirtualDisk
+	Recordings []cam2drive.Recording
 }
 
 func (f *fixture) snapshot(t testing.TB, ts ...*tenant) map[string]state {
@@ -276,6 +333,19 @@ func (f *fixture) snapshot(t testing.TB, ts ...*tenant) map[string]state {
 		for _, u := range s.Users {
 			s.Mails[u.Email] = f.mailCount(t, u.Email)
 		}
+		s.Recorders, _, err = f.DB.Recorders(ctx, tn.Org.ID, store.RecorderFilter{}, all)
+		check("recorders", err)
+		s.Health = map[string]cam2drive.RecorderHealth{}
+		for _, r := range s.Recorders {
+			s.Health[r.ID], err = f.DB.Health(ctx, tn.Org.ID, r.ID)
+			check("health", err)
+		}
+		s.Cameras, _, err = f.DB.Cameras(ctx, tn.Org.ID, store.CameraFilter{}, all)
+		check("cameras", err)
+		s.Disks, err = f.DB.Disks(ctx, tn.Org.ID)
+		check("disks", err)
+		s.Recordings, _, err = f.DB.Recordings(ctx, tn.Org.ID, store.RecordingFilter{}, all)
+		check("recordings", err)
 		out[tn.Name] = s
 	}
 	return out

@@ -139,8 +139,13 @@ func (g *schemaGen) structRef(t reflect.Type) map[string]any {
 			if fm := f.Tag.Get("format"); fm != "" {
 				prop["format"] = fm
 			}
+			omitempty := strings.Contains(f.Tag.Get("json"), "omitempty")
+			if f.Type.Kind() == reflect.Pointer && !omitempty {
+				// A nil pointer is written as null.
+				prop = map[string]any{"anyOf": []any{prop, map[string]any{"type": "null"}}}
+			}
 			props[tag[0]] = prop
-			if !strings.Contains(f.Tag.Get("json"), "omitempty") && f.Type.Kind() != reflect.Pointer {
+			if !omitempty && f.Type.Kind() != reflect.Pointer {
 				required = append(required, tag[0])
 			}
 		}

@@ -276,7 +276,8 @@ func (o openAPI) checkAnswer(t testing.TB, what string, op map[string]any, got r
 }
 
 // validate checks v against a schema of the document (the subset it uses:
-// $ref, type, properties, required, additionalProperties, items, enum, format).
+// $ref, anyOf, type, properties, required, additionalProperties, items,
+// enum, format).
 func (o openAPI) validate(schema any, v any, at string) []string {
 	s, _ := schema.(map[string]any)
 	for depth := 0; s != nil && s["$ref"] != nil; depth++ {
@@ -285,6 +286,14 @@ func (o openAPI) validate(schema any, v any, at string) []string {
 		if s == nil || depth > 10 {
 			return []string{at + ": unresolved $ref " + name}
 		}
+	}
+	if alts := asSlice(s["anyOf"]); alts != nil {
+		for _, alt := range alts {
+			if len(o.validate(alt, v, at)) == 0 {
+				return nil
+			}
+		}
+		return []string{fmt.Sprintf("%s: %#v matches none of %v", at, v, alts)}
 	}
 	var out []string
 	if typ, _ := s["type"].(string); typ != "" && !hasType(typ, v) {
@@ -345,6 +354,8 @@ func hasType(typ string, v any) bool {
 	case "object":
 		_, ok := v.(map[string]any)
 		return ok
+	case "null":
+		return v == nil
 	}
 	return true
 }

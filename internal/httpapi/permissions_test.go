@@ -33,29 +33,69 @@ func TestPermissionMatrix(t *testing.T) {
 				{"viewer", f.Viewer, builtin[authz.Viewer]},
 				{"custom", f.Custom, customPerms},
 			}
-			checked := 0
+			// The installer's people, for the routes only an ancestor may call.
+			installer := []struct {
+				name  string
+				who   account
+				perms []string
+			}{
+				{"installer admin", f.I1.Admin, builtin[authz.Admin]},
+				{"installer technician", f.addPerson(t, f.I1, "matrix-tech@i1.test", f.I1.Roles[authz.Technician]), builtin[authz.Technician]},
+				{"installer viewer", f.addPerson(t, f.I1, "matrix-viewer@i1.test", f.I1.Roles[authz.Viewer]), builtin[authz.Viewer]},
+			}
+			const denied = "You don't have permission to do this."
+			checked, fromAncestor := 0, 0
 			for _, r := range f.Server.Routes() {
 				if r.Permission == "" {
 					continue
 				}
+				ownRefusal, onlyAncestor := ancestorOnly[key(r)]
 				for _, c := range callers {
 					allowed := slices.Contains(c.perms, string(r.Permission))
 					path, body := request(t, r, f.ownTarget(t, r, c.who))
 					got := f.as(t, c.who, r.Method, path, body)
 					what := fmt.Sprintf("%s %s as %s (needs %s)", r.Method, r.Path, c.name, r.Permission)
 					switch {
+					case onlyAncestor && allowed:
+						// The permission is there, but not from the client itself.
+						if e := got.wantErr(t, 403, "forbidden", what+" from the client itself"); e.Message != ownRefusal {
+							t.Errorf("%s: message %q, want %q", what, e.Message, ownRefusal)
+						}
 					case allowed && (got.Status < 200 || got.Status > 299):
 						t.Errorf("%s: got %s, want success", what, got)
 					case !allowed && got.Status != 403:
 						t.Errorf("%s: got %s, want 403 forbidden", what, got)
 					case !allowed && got.err(t).Code != "forbidden":
 						t.Errorf("%s: got %s, want code forbidden", what, got)
+					case !allowed && got.err(t).Message != denied:
+						t.Errorf("%s: got %s, want the missing-permission message", what, got)
 					}
 					checked++
+				}
+				if !onlyAncestor {
+					continue
+				}
+				for _, c := range installer {
+					allowed := slices.Contains(c.perms, string(r.Permission))
+					path, body := request(t, r, f.ownTarget(t, r, c.who))
+					got := f.as(t, c.who, r.Method, path, body)
+					what := fmt.Sprintf("%s %s on C1 as %s (needs %s)", r.Method, r.Path, c.name, r.Permission)
+					switch {
+					case allowed && (got.Status < 200 || got.Status > 299):
+						t.Errorf("%s: got %s, want success", what, got)
+					case !allowed:
+						if e := got.wantErr(t, 403, "forbidden", what); e.Message != denied {
+							t.Errorf("%s: message %q, want %q", what, e.Message, denied)
+						}
+					}
+					fromAncestor++
 				}
 			}
 			if checked == 0 {
 				t.Fatal("no route has a permission")
+			}
+			if fromAncestor != len(ancestorOnly)*len(installer) {
+				t.Errorf("checked %d calls from the installer, want %d", fromAncestor, len(ancestorOnly)*len(installer))
 			}
 		})
 	}
@@ -66,7 +106,7 @@ func TestPermissionMatrix(t *testing.T) {
 func (f *fixture) ownTarget(t testing.TB, r httpapi.RouteInfo, who account) target {
 	t.Helper()
 	n := f.next()
-	tg := target{Org: f.C1.Org.ID, AssignRole: f.C1.Roles[authz.Viewer], N: n}
+	tg := target{Org: f.C1.Org.ID, AssignRole: f.C1.Roles[authz.Viewer], RecorderSite: f.C1.RecorderSiteID, N: n}
 	if strings.Contains(r.Path, "{site_id}") {
 		tg.Site = f.addSite(t, f.C1.Org.ID, fmt.Sprintf("Matrix site %d", n))
 	}
@@ -78,6 +118,24 @@ func (f *fixture) ownTarget(t testing.TB, r httpapi.RouteInfo, who account) targ
 	}
 	if strings.Contains(r.Path, "{token_id}") {
 		tg.Token = f.withToken(t, who.Email, who.Password).TokenID
+	}
+	// A fresh recorder (one camera, no disk) for every device route, so
+	// that deleting it or regenerating its credentials succeeds.
+	if strings.Contains(r.Path, "{recorder_id}") || strings.Contains(r.Path, "{camera_id}") || strings.Contains(r.Path, "{disk_id}") {
+		rec := f.addRecorder(t, f.C1.Org.ID, f.C1.RecorderSiteID, fmt.Sprintf("Matrix NVR %d", n), "axis", 1)
+		tg.Recorder = rec.ID
+		tg.Camera = f.cameraID(t, f.C1.Org.ID, rec.ID, 1)
+	}
+	// A fresh disk: free for attach, on the fresh recorder for detach.
+	if strings.Contains(r.Path, "{disk_id}") {
+		on := ""
+		if strings.HasSuffix(r.Path, "/detach") {
+			on = tg.Recorder
+		}
+		tg.Disk = f.addDisk(t, f.C1.Org.ID, on, 1)
+	}
+	if strings.Contains(r.Path, "{recording_id}") {
+		tg.Recording = f.C1.RecordingID
 	}
 	return tg
 }

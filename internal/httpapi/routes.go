@@ -58,6 +58,28 @@ func (s *Server) table() []route {
 		{method: "PATCH", path: "/orgs/{org_id}/roles/{role_id}", perm: authz.RolesManage, summary: "Edit a role", req: roleReq{}, resp: roleJSON{}, handle: s.updateRole},
 		{method: "DELETE", path: "/orgs/{org_id}/roles/{role_id}", perm: authz.RolesManage, summary: "Delete a role no user holds", status: 204, handle: s.deleteRole},
 
+		{method: "GET", path: "/orgs/{org_id}/recorders", perm: authz.RecordersView, summary: "List recorders", resp: list[recorderJSON]{}, handle: s.listRecorders},
+		{method: "POST", path: "/orgs/{org_id}/recorders", perm: authz.RecordersManage, summary: "Add a recorder with its channels", req: recorderReq{}, resp: recorderJSON{}, status: 201, handle: s.createRecorder},
+		{method: "GET", path: "/orgs/{org_id}/recorders/{recorder_id}", perm: authz.RecordersView, summary: "One recorder", resp: recorderJSON{}, handle: s.getRecorder},
+		{method: "PATCH", path: "/orgs/{org_id}/recorders/{recorder_id}", perm: authz.RecordersManage, summary: "Edit a recorder (wizard step 1)", req: recorderReq{}, resp: recorderJSON{}, handle: s.updateRecorder},
+		{method: "DELETE", path: "/orgs/{org_id}/recorders/{recorder_id}", perm: authz.RecordersManage, summary: "Delete a recorder without a virtual disk", status: 204, handle: s.deleteRecorder},
+		{method: "GET", path: "/orgs/{org_id}/recorders/{recorder_id}/connection", perm: authz.RecordersManage, summary: "FTP/SFTP connection settings (wizard step 5)", resp: connectionJSON{}, handle: s.getConnection},
+		{method: "POST", path: "/orgs/{org_id}/recorders/{recorder_id}/connection/regenerate", perm: authz.RecordersManage, summary: "New FTP/SFTP credentials", resp: connectionJSON{}, handle: s.regenerateConnection},
+		{method: "GET", path: "/orgs/{org_id}/recorders/{recorder_id}/health", perm: authz.RecordersView, summary: "Recorder health", resp: healthJSON{}, handle: s.recorderHealth},
+
+		{method: "GET", path: "/orgs/{org_id}/cameras", perm: authz.CamerasView, summary: "List cameras", resp: list[cameraJSON]{}, handle: s.listCameras},
+		{method: "GET", path: "/orgs/{org_id}/cameras/{camera_id}", perm: authz.CamerasView, summary: "One camera", resp: cameraJSON{}, handle: s.getCamera},
+		{method: "PATCH", path: "/orgs/{org_id}/cameras/{camera_id}", perm: authz.CamerasManage, summary: "Edit a camera", req: cameraReq{}, resp: cameraJSON{}, handle: s.updateCamera},
+
+		{method: "GET", path: "/orgs/{org_id}/virtual-disks", perm: authz.SubscriptionsView, summary: "List virtual disks", resp: list[diskJSON]{}, handle: s.listDisks},
+		{method: "POST", path: "/orgs/{org_id}/virtual-disks", perm: authz.SubscriptionsManage, summary: "Create a virtual disk for a client", req: diskReq{}, resp: diskJSON{}, status: 201, handle: s.createDisk},
+		{method: "GET", path: "/orgs/{org_id}/virtual-disks/{disk_id}", perm: authz.SubscriptionsView, summary: "One virtual disk", resp: diskJSON{}, handle: s.getDisk},
+		{method: "POST", path: "/orgs/{org_id}/virtual-disks/{disk_id}/attach", perm: authz.SubscriptionsManage, summary: "Attach a disk to a recorder", req: attachReq{}, resp: diskJSON{}, handle: s.attachDisk},
+		{method: "POST", path: "/orgs/{org_id}/virtual-disks/{disk_id}/detach", perm: authz.SubscriptionsManage, summary: "Detach a disk from its recorder", resp: diskJSON{}, handle: s.detachDisk},
+
+		{method: "GET", path: "/orgs/{org_id}/recordings", perm: authz.RecordingsView, summary: "List recordings", resp: list[recordingJSON]{}, handle: s.listRecordings},
+		{method: "GET", path: "/orgs/{org_id}/recordings/{recording_id}", perm: authz.RecordingsView, summary: "One recording", resp: recordingJSON{}, handle: s.getRecording},
+
 		{method: "GET", path: "/orgs/{org_id}/audit", perm: authz.AuditView, summary: "Security audit log", resp: list[auditJSON]{}, handle: s.listAudit},
 	}
 }

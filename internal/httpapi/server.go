@@ -35,6 +35,7 @@ type Deps struct {
 	Log      *slog.Logger
 	Registry *prometheus.Registry
 	Web      http.Handler // the web app; nil serves the API only
+	Ingest   IngestDeps
 	// SecureCookies marks cookies Secure (set when the public URL is https).
 	SecureCookies bool
 	// Ready reports whether the process can serve (database reachable…).

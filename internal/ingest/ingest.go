@@ -35,6 +35,10 @@ type Config struct {
 	MaxConns   int           // connections one IP may hold
 	ResumeFor  time.Duration // how long a partial upload waits for a resume
 	ProbeVideo bool          // probe clips with the Prober before indexing
+	// TempAge: interrupted writes of the storage older than this are removed
+	// at start. 0 suits a local directory only this process writes; shared
+	// object storage needs the longest upload time of the other nodes.
+	TempAge time.Duration
 }
 
 // Service is the protocol-neutral ingest.
@@ -140,7 +144,7 @@ func (s *Service) CleanLeftovers(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("clean spool: %w", err)
 	}
-	n, err := s.blobs.CleanTemp(ctx, time.Hour)
+	n, err := s.blobs.CleanTemp(ctx, s.cfg.TempAge)
 	if n > 0 {
 		s.log.Info("removed interrupted writes", "count", n)
 	}

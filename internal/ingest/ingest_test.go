@@ -199,3 +199,30 @@ func TestQuotaRefusedWithoutOverwrite(t *testing.T) {
 		t.Fatalf("err = %v, want quota disk_full", err)
 	}
 }
+
+func TestDeleteRecorderRemovesItsRecordings(t *testing.T) {
+	f := ingesttest.New(t, ingesttest.Options{})
+	ctx := context.Background()
+	if err := upload(t, login(t, f), dahuaSnap, JPEG(t, 4)); err != nil {
+		t.Fatal(err)
+	}
+	key := f.Recordings(t)[0].ObjectKey
+	if err := f.Service.DeleteRecorder(ctx, f.Org.ID, f.Recorder.ID); cam2drive.ErrorCode(err) != cam2drive.CodeConflict {
+		t.Fatalf("delete with a disk attached: %v, want recorder_has_disk", err)
+	}
+	if err := f.DB.DetachDisk(ctx, f.Org.ID, f.Disk.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Service.DeleteRecorder(ctx, f.Org.ID, f.Recorder.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.Recordings(t)); n != 0 {
+		t.Errorf("%d recordings left after deleting their recorder", n)
+	}
+	if _, err := f.Blobs.Stat(ctx, key); err == nil {
+		t.Error("the recording's object is still stored")
+	}
+	if d, _ := f.DB.Disk(ctx, f.Org.ID, f.Disk.ID); d.UsedBytes != 0 {
+		t.Errorf("disk still counts %d bytes", d.UsedBytes)
+	}
+}

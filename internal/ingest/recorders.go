@@ -71,3 +71,13 @@ func (s *Service) RegenerateCredentials(ctx context.Context, r cam2drive.Recorde
 	err := s.db.SetRecorderCredentials(ctx, r.OrgID, r.ID, username, s.secrets.Encrypt(password), s.secrets.MAC(password))
 	return username, password, err
 }
+
+// DeleteRecorder deletes a recorder without a virtual disk, with its
+// cameras and recordings (index first, then the objects).
+func (s *Service) DeleteRecorder(ctx context.Context, orgID, id string) error {
+	gone, err := s.db.DeleteRecorder(ctx, orgID, id)
+	for _, r := range gone {
+		s.deleteObject(ctx, r.ObjectKey)
+	}
+	return err
+}

@@ -100,7 +100,9 @@ func (w *ProcessWorker) fetch(ctx context.Context, key string) (string, error) {
 }
 
 // Timeout bounds one processing run.
-func (w *ProcessWorker) Timeout(*river.Job[ingest.ProcessArgs]) time.Duration { return 10 * time.Minute }
+func (w *ProcessWorker) Timeout(*river.Job[ingest.ProcessArgs]) time.Duration {
+	return 10 * time.Minute
+}
 
 // RetentionArgs is the periodic purge of recordings past their recorder's
 // retention limit.

@@ -110,3 +110,11 @@ func nullable(s string) any {
 	}
 	return s
 }
+
+// FirstOrgOfKind returns the id of the oldest organisation of a kind (for
+// operators' tools and tests).
+func (tx *Tx) FirstOrgOfKind(ctx context.Context, kind cam2drive.OrgKind) (string, error) {
+	var id string
+	err := tx.q.queryRow(ctx, `SELECT id FROM orgs WHERE kind = ? ORDER BY created_at, id LIMIT 1`, kind).Scan(&id)
+	return id, err
+}

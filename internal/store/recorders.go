@@ -160,10 +160,13 @@ func (db *DB) SetRecorderCredentials(ctx context.Context, orgID, id, username, e
 	return err
 }
 
-// DeleteRecorder removes a recorder without a virtual disk; otherwise
-// "recorder_has_disk".
-func (db *DB) DeleteRecorder(ctx context.Context, orgID, id string) error {
-	return db.InTx(ctx, func(tx *Tx) error {
+// DeleteRecorder removes a recorder without a virtual disk (otherwise
+// "recorder_has_disk"), with its cameras and its recordings, whose space is
+// given back to the disks that held them. The recordings are returned so the
+// caller deletes their objects after the commit.
+func (db *DB) DeleteRecorder(ctx context.Context, orgID, id string) ([]cam2drive.Recording, error) {
+	var gone []cam2drive.Recording
+	err := db.InTx(ctx, func(tx *Tx) error {
 		var disks int
 		if err := tx.q.queryRow(ctx, `SELECT COUNT(*) FROM virtual_disks d JOIN recorders r ON r.id = d.recorder_id
 			WHERE r.id = ? AND r.org_id = ?`, id, orgID).Scan(&disks); err != nil {
@@ -171,6 +174,10 @@ func (db *DB) DeleteRecorder(ctx context.Context, orgID, id string) error {
 		}
 		if disks > 0 {
 			return cam2drive.Errorf(cam2drive.CodeConflict, "recorder_has_disk")
+		}
+		var err error
+		if gone, err = tx.dropRecordings(ctx, orgID, id); err != nil {
+			return err
 		}
 		for _, q := range []string{
 			`DELETE FROM camera_users WHERE camera_id IN (SELECT id FROM cameras WHERE recorder_id = ? AND org_id = ?)`,
@@ -188,4 +195,33 @@ func (db *DB) DeleteRecorder(ctx context.Context, orgID, id string) error {
 		}
 		return err
 	})
+	return gone, err
+}
+
+// dropRecordings removes a recorder's recordings from the index and their
+// size from their disks.
+func (tx *Tx) dropRecordings(ctx context.Context, orgID, recorderID string) ([]cam2drive.Recording, error) {
+	rs, err := tx.q.query(ctx, `SELECT `+recordingCols+` FROM recordings WHERE org_id = ? AND recorder_id = ?`, orgID, recorderID)
+	if err != nil {
+		return nil, err
+	}
+	var out []cam2drive.Recording
+	for rs.Next() {
+		r, err := scanRecording(rs)
+		if err != nil {
+			rs.Close()
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	rs.Close()
+	for _, r := range out {
+		if err := tx.deleteRecording(ctx, r); err != nil {
+			return nil, err
+		}
+		if _, err := tx.q.exec(ctx, `UPDATE virtual_disks SET used_bytes = used_bytes - ? WHERE id = ?`, r.Size, r.DiskID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
