@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -52,6 +53,27 @@ type Service struct {
 	cfg     Config
 	guard   *guard
 	now     func() time.Time
+
+	mu       sync.Mutex
+	inFlight map[string]bool // spool files being written: one writer per path
+}
+
+// claim reserves a spool file for one upload; false when another upload of
+// the same path (a recorder retrying on a second connection) is running.
+func (s *Service) claim(spool string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inFlight[spool] {
+		return false
+	}
+	s.inFlight[spool] = true
+	return true
+}
+
+func (s *Service) release(spool string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.inFlight, spool)
 }
 
 // New builds the service and makes its spool directory.
@@ -69,7 +91,7 @@ func New(db *store.DB, blobs blob.Store, queue *jobs.Queue, secrets *auth.Record
 		return nil, fmt.Errorf("spool dir: %w", err)
 	}
 	return &Service{db: db, blobs: blobs, queue: queue, secrets: secrets, prober: prober, log: log, cfg: cfg,
-		guard: newGuard(cfg.BanAfter, cfg.BanFor, cfg.MaxConns), now: time.Now}, nil
+		guard: newGuard(cfg.BanAfter, cfg.BanFor, cfg.MaxConns), now: time.Now, inFlight: map[string]bool{}}, nil
 }
 
 // Connect takes a connection slot for ip; refused past the per-IP limit or

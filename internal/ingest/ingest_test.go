@@ -226,3 +226,34 @@ func TestDeleteRecorderRemovesItsRecordings(t *testing.T) {
 		t.Errorf("disk still counts %d bytes", d.UsedBytes)
 	}
 }
+
+func TestStatFoldersWithDotsAreDirectories(t *testing.T) {
+	f := ingesttest.New(t, ingesttest.Options{})
+	se := login(t, f)
+	for _, dir := range []string{"192.168.1.64", "cam2drive/NVR.01", "SN/2019-05-09/001"} {
+		if fi, err := se.Stat(dir); err != nil || !fi.Dir {
+			t.Errorf("Stat(%q) = %+v, %v; want a directory", dir, fi, err)
+		}
+	}
+	if _, err := se.Stat(dahuaSnap); !cam2drive.IsNotFound(err) {
+		t.Errorf("a recording not received yet: %v, want not found", err)
+	}
+}
+
+func TestSamePathOnTwoConnectionsRefused(t *testing.T) {
+	f := ingesttest.New(t, ingesttest.Options{})
+	first, second := login(t, f), login(t, f)
+	u, err := first.Create(context.Background(), dahuaSnap, 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := second.Create(context.Background(), dahuaSnap, 0, false); cam2drive.ErrorCode(err) != cam2drive.CodeUnavailable {
+		t.Fatalf("second writer: %v, want upload_in_progress", err)
+	}
+	u.Abort()
+	u2, err := second.Create(context.Background(), dahuaSnap, 0, false)
+	if err != nil {
+		t.Fatalf("after the first gave up: %v", err)
+	}
+	u2.Abort()
+}

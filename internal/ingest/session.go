@@ -94,7 +94,12 @@ func (se *Session) Create(ctx context.Context, path string, offset int64, append
 			return nil, se.refuse(ctx, rel, err)
 		}
 	}
-	if err := u.openSpool(se.spoolPath(rel), offset, appendMode); err != nil {
+	spool := se.spoolPath(rel)
+	if !se.svc.claim(spool) {
+		return nil, cam2drive.Errorf(cam2drive.CodeUnavailable, "upload_in_progress")
+	}
+	if err := u.openSpool(spool, offset, appendMode); err != nil {
+		se.svc.release(spool)
 		return nil, err
 	}
 	return u, nil
@@ -134,21 +139,22 @@ type FileInfo struct {
 }
 
 // Stat answers for a path: a received or partial file, or a directory.
-// Every path without a file extension is a directory, so recorders' MKD
-// and CWD of their dated folders always succeed.
+// A name is a file when bytes were received under it or when it reads as a
+// recording; anything else is a directory, so recorders' MKD and CWD of their
+// folders always succeed — including Hikvision's "192.168.1.64" folders.
 func (se *Session) Stat(path string) (FileInfo, error) {
 	rel, err := CleanPath(path)
 	if err != nil {
 		return FileInfo{}, err
 	}
 	name := rel[strings.LastIndex(rel, "/")+1:]
-	if rel == "" || !strings.Contains(name, ".") {
-		return FileInfo{Name: name, Dir: true, MTime: se.svc.now()}, nil
-	}
-	if st, err := os.Stat(se.spoolPath(rel)); err == nil {
+	if st, err := os.Stat(se.spoolPath(rel)); err == nil && rel != "" {
 		return FileInfo{Name: name, Size: st.Size(), MTime: st.ModTime()}, nil
 	}
-	return FileInfo{}, cam2drive.ErrNotFound
+	if _, err := layout.Parse(rel, se.loc, se.svc.now()); err == nil || isTemporary(rel) && rel != "" {
+		return FileInfo{}, cam2drive.ErrNotFound
+	}
+	return FileInfo{Name: name, Dir: true, MTime: se.svc.now()}, nil
 }
 
 // Remove deletes a pending or partial upload. Stored recordings can't be

@@ -93,6 +93,7 @@ func (u *Upload) Abort() {
 	if u.f != nil {
 		u.f.Close()
 		u.f = nil
+		u.se.svc.release(u.spool)
 	}
 }
 
@@ -106,6 +107,7 @@ func (u *Upload) Commit(ctx context.Context) error {
 	syncErr := u.f.Sync()
 	closeErr := u.f.Close()
 	u.f = nil
+	defer u.se.svc.release(u.spool)
 	if err := errors.Join(syncErr, closeErr); err != nil {
 		return classifyWrite(err)
 	}
