@@ -66,7 +66,11 @@ func (c *call) writeError(err error) {
 	}
 	if e.Retry > 0 {
 		body.RetryAfterSeconds = int(math.Ceil(e.Retry.Seconds()))
-		body.Message = messagef(c.lang, "throttled", body.RetryAfterSeconds)
+		key := "throttled"
+		if body.RetryAfterSeconds == 1 {
+			key = "throttled_one"
+		}
+		body.Message = messagef(c.lang, key, body.RetryAfterSeconds)
 		c.w.Header().Set("Retry-After", strconv.Itoa(body.RetryAfterSeconds))
 	}
 	_ = c.json(status(e.Code), body)

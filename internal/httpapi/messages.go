@@ -14,6 +14,7 @@ var messages = map[string][2]string{
 	"unauthenticated":       {"Please sign in.", "Veuillez vous connecter."},
 	"invalid_credentials":   {"Wrong e-mail or password.", "E-mail ou mot de passe incorrect."},
 	"throttled":             {"Too many failed attempts. Try again in %d seconds.", "Trop de tentatives échouées. Réessayez dans %d secondes."},
+	"throttled_one":         {"Too many failed attempts. Try again in %d second.", "Trop de tentatives échouées. Réessayez dans %d seconde."},
 	"forbidden":             {"You don't have permission to do this.", "Vous n'avez pas la permission d'effectuer cette action."},
 	"csrf":                  {"Your session's security token is missing or wrong. Reload the page.", "Le jeton de sécurité de votre session est absent ou incorrect. Rechargez la page."},
 	"not_found":             {"Not found.", "Introuvable."},

@@ -31,21 +31,23 @@ func New(templates *mail.Templates, queue *jobs.Queue, publicURL string) *Notifi
 	return &Notifier{templates: templates, queue: queue, publicURL: strings.TrimRight(publicURL, "/")}
 }
 
-func (n *Notifier) link(path, token string) string {
-	return n.publicURL + path + "?token=" + url.QueryEscape(token)
+// link builds a set-password URL; lang lets the page speak the language the
+// mail was written in before anyone is signed in.
+func (n *Notifier) link(path, token, lang string) string {
+	return n.publicURL + path + "?token=" + url.QueryEscape(token) + "&lang=" + url.QueryEscape(lang)
 }
 
 // Invitation mails the set-password link of a new account.
 func (n *Notifier) Invitation(ctx context.Context, tx *store.Tx, u cam2drive.User, orgName, invitedBy, token string, ttl time.Duration) error {
 	m := n.templates.Invitation(u.Preferences.Language, mail.Invitation{
-		Email: u.Email, OrgName: orgName, InvitedBy: invitedBy, Link: n.link("/set-password", token), Expires: ttl})
+		Email: u.Email, OrgName: orgName, InvitedBy: invitedBy, Link: n.link("/set-password", token, u.Preferences.Language), Expires: ttl})
 	return n.queueMail(ctx, tx, m)
 }
 
 // PasswordReset mails a link to choose a new password.
 func (n *Notifier) PasswordReset(ctx context.Context, tx *store.Tx, u cam2drive.User, token string, ttl time.Duration) error {
 	m := n.templates.PasswordReset(u.Preferences.Language, mail.PasswordReset{
-		Email: u.Email, Link: n.link("/set-password", token), Expires: ttl})
+		Email: u.Email, Link: n.link("/set-password", token, u.Preferences.Language), Expires: ttl})
 	return n.queueMail(ctx, tx, m)
 }
 
