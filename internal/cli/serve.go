@@ -37,13 +37,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	defer a.close()
 	log.Info("starting cam2drive", "version", cam2drive.Version, "roles", cfg.Roles, "database", a.db.Dialect(),
 		"config", fmt.Sprintf("%+v", cfg.Redacted()))
-	for _, role := range []string{"ftp", "sftp"} {
-		if cfg.HasRole(role) {
-			log.Warn("the ingest servers are not part of this release yet; the role is ignored", "role", role)
-		}
-	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return a.queue.Run(gctx) })
+	if err := a.startIngest(gctx, g); err != nil {
+		return err
+	}
 	if cfg.HasRole("web") {
 		ln, err := net.Listen("tcp", cfg.HTTPAddr)
 		if err != nil {
@@ -57,9 +55,25 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	return err
 }
 
+func (a *app) ftpPort() int {
+	if a.cfg.PublicFTPPort > 0 {
+		return a.cfg.PublicFTPPort
+	}
+	return config.ListenPort(a.cfg.FTPAddr)
+}
+
+func (a *app) sftpPort() int {
+	if a.cfg.PublicSFTPPort > 0 {
+		return a.cfg.PublicSFTPPort
+	}
+	return config.ListenPort(a.cfg.SFTPAddr)
+}
+
 func (a *app) apiServer() *httpapi.Server {
 	return httpapi.New(httpapi.Deps{
 		DB: a.db, Auth: a.auth, Tenancy: a.tenancy, Log: a.log, Registry: a.registry, Web: web.Handler(),
+		Ingest: httpapi.IngestDeps{Service: a.ingest, Host: a.cfg.IngestHost(), FTPPort: a.ftpPort(), SFTPPort: a.sftpPort(),
+			OfflineAfter: a.cfg.OfflineAfter},
 		SecureCookies: len(a.cfg.BaseURL()) > 5 && a.cfg.BaseURL()[:5] == "https",
 		Ready:         a.db.Ping,
 	})

@@ -150,20 +150,27 @@ func (s *Service) problem(ctx context.Context, recorderID, kind, reason, path, i
 	}
 }
 
+// Run cleans this node's spool every hour until ctx ends: partial uploads
+// nobody resumed within the resume window are dropped.
+func (s *Service) Run(ctx context.Context) error {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+			if err := s.cleanSpool(); err != nil {
+				s.log.Warn("clean spool", "err", err)
+			}
+		}
+	}
+}
+
 // CleanLeftovers removes spooled bytes older than the resume window and the
 // storage's temporary leftovers; run at start.
 func (s *Service) CleanLeftovers(ctx context.Context) error {
-	cutoff := s.now().Add(-s.cfg.ResumeFor)
-	err := filepath.WalkDir(s.cfg.SpoolDir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		if info, err := d.Info(); err == nil && info.ModTime().Before(cutoff) {
-			return os.Remove(path)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.cleanSpool(); err != nil {
 		return fmt.Errorf("clean spool: %w", err)
 	}
 	n, err := s.blobs.CleanTemp(ctx, s.cfg.TempAge)
@@ -171,6 +178,25 @@ func (s *Service) CleanLeftovers(ctx context.Context) error {
 		s.log.Info("removed interrupted writes", "count", n)
 	}
 	return err
+}
+
+func (s *Service) cleanSpool() error {
+	cutoff := s.now().Add(-s.cfg.ResumeFor)
+	return filepath.WalkDir(s.cfg.SpoolDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if info, err := d.Info(); err == nil && info.ModTime().Before(cutoff) && !s.busy(path) {
+			return os.Remove(path)
+		}
+		return nil
+	})
+}
+
+func (s *Service) busy(spool string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inFlight[spool]
 }
 
 // ProcessArgs is the job that processes a new recording (probe, playable
