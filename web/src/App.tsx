@@ -13,6 +13,10 @@ import NotFoundPage from './pages/NotFoundPage';
 
 const RecordingsPage = lazy(() => import('./pages/RecordingsPage'));
 const SitesPage = lazy(() => import('./pages/SitesPage'));
+const RecordersPage = lazy(() => import('./pages/RecordersPage'));
+const RecorderWizardPage = lazy(() => import('./pages/RecorderWizardPage'));
+const CamerasPage = lazy(() => import('./pages/CamerasPage'));
+const HelpRecordersPage = lazy(() => import('./pages/HelpRecordersPage'));
 const CustomersPage = lazy(() => import('./pages/CustomersPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const PreferencesPage = lazy(() => import('./pages/PreferencesPage'));
@@ -44,6 +48,8 @@ export function AppRoutes() {
       <Route path="/login" element={<LoginPage />} />
       <Route path="/forgot-password" element={<ForgotPasswordPage />} />
       <Route path="/set-password" element={<SetPasswordPage />} />
+      {/* Signed in: inside the app shell; signed out: a plain page (installers open it from a link). */}
+      <Route path="/help/recorders/:brand" element={<Lazy><HelpRecordersPage /></Lazy>} />
       <Route
         element={
           <RequireAuth>
@@ -53,6 +59,9 @@ export function AppRoutes() {
       >
         <Route index element={<Home />} />
         <Route path="recordings" element={<Lazy><RecordingsPage /></Lazy>} />
+        <Route path="recorders" element={<Lazy><RecordersPage /></Lazy>} />
+        <Route path="recorders/:id/configure" element={<Lazy><RecorderWizardPage /></Lazy>} />
+        <Route path="cameras" element={<Lazy><CamerasPage /></Lazy>} />
         <Route path="sites" element={<Lazy><SitesPage /></Lazy>} />
         <Route path="customers" element={<Lazy><CustomersPage /></Lazy>} />
         <Route path="users" element={<Lazy><UsersPage /></Lazy>} />

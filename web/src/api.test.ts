@@ -79,6 +79,54 @@ describe('ApiClient requests', () => {
   });
 });
 
+describe('ApiClient recorders and cameras', () => {
+  it('calls the recorder endpoints of docs/API.md', async () => {
+    const c = client(() => jsonResponse(200, {}), { cookies: 'c2d_csrf=t' });
+    await c.api.listRecorders('o1', { q: 'house', site_id: 's1', limit: 10, offset: 20 });
+    await c.api.createRecorder('o1', { name: 'Test', manufacturer: 'dahua', site_id: 's1', type: 'nvr', camera_count: 16 });
+    await c.api.getRecorder('o1', 'r/1');
+    await c.api.updateRecorder('o1', 'r1', { retention_days: 90 });
+    await c.api.getConnection('o1', 'r1');
+    await c.api.regenerateConnection('o1', 'r1');
+    await c.api.getRecorderHealth('o1', 'r1');
+    const calls = c.fetch.mock.calls.map((_, i) => `${c.init(i).method} ${c.url(i)}`);
+    expect(calls).toEqual([
+      'GET /api/v1/orgs/o1/recorders?q=house&site_id=s1&limit=10&offset=20',
+      'POST /api/v1/orgs/o1/recorders',
+      'GET /api/v1/orgs/o1/recorders/r%2F1',
+      'PATCH /api/v1/orgs/o1/recorders/r1',
+      'GET /api/v1/orgs/o1/recorders/r1/connection',
+      'POST /api/v1/orgs/o1/recorders/r1/connection/regenerate',
+      'GET /api/v1/orgs/o1/recorders/r1/health',
+    ]);
+    expect(JSON.parse(c.init(1).body as string)).toEqual({ name: 'Test', manufacturer: 'dahua', site_id: 's1', type: 'nvr', camera_count: 16 });
+    expect(JSON.parse(c.init(3).body as string)).toEqual({ retention_days: 90 });
+    expect(c.headers(5)['X-CSRF-Token']).toBe('t');
+  });
+
+  it('deletes a recorder and keeps the precise 409 code', async () => {
+    const c = client(jsonResponse(409, { code: 'recorder_has_disk', message: 'Supprimez d’abord le disque.' }));
+    const err = await c.api.deleteRecorder('o1', 'r1').catch((e: unknown) => e);
+    expect(c.init().method).toBe('DELETE');
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe('recorder_has_disk');
+    expect((err as ApiError).message).toBe('Supprimez d’abord le disque.');
+  });
+
+  it('calls the camera endpoints with their filters', async () => {
+    const c = client(() => jsonResponse(200, {}));
+    await c.api.listCameras('o1', { name: 'CH', number: '2', recorder_name: 'Shop', site_name: 'default', limit: 10, offset: 0 });
+    await c.api.listCameras('o1', { recorder_id: 'r1', limit: 500 });
+    await c.api.getCamera('o1', 'c1');
+    await c.api.updateCamera('o1', 'c1', { cloud_recording: true, allowed_users: [] });
+    expect(c.url(0)).toBe('/api/v1/orgs/o1/cameras?name=CH&number=2&recorder_name=Shop&site_name=default&limit=10&offset=0');
+    expect(c.url(1)).toBe('/api/v1/orgs/o1/cameras?recorder_id=r1&limit=500');
+    expect(c.url(2)).toBe('/api/v1/orgs/o1/cameras/c1');
+    expect(c.init(3).method).toBe('PATCH');
+    expect(JSON.parse(c.init(3).body as string)).toEqual({ cloud_recording: true, allowed_users: [] });
+  });
+});
+
 describe('ApiClient errors', () => {
   it('maps the error JSON to an ApiError with code, message and fields', async () => {
     const c = client(jsonResponse(400, { code: 'invalid', message: 'Données invalides', fields: { name: 'Obligatoire' } }));

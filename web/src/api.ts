@@ -106,6 +106,102 @@ export interface PasswordToken {
   expires_at: string;
 }
 
+export type Manufacturer = 'dahua' | 'hikvision' | 'uniview' | 'axis' | 'reolink' | 'other';
+export type RecorderType = 'nvr' | 'dvr' | 'ip_camera';
+export type RecorderStatus = 'online' | 'offline' | 'never';
+
+/** The virtual disk attached to a recorder, as summarised in `Recorder`. */
+export interface RecorderDisk {
+  id: string;
+  capacity_gb: number;
+  camera_limit: number;
+  used_bytes: number;
+  overwrite: boolean;
+}
+
+export interface Recorder {
+  id: string;
+  org_id: string;
+  site_id: string;
+  site_name: string;
+  name: string;
+  manufacturer: Manufacturer;
+  type: RecorderType;
+  camera_count: number;
+  retention_days: number;
+  virtual_disk: RecorderDisk | null;
+  status: RecorderStatus;
+  created_at: string;
+}
+
+export interface RecorderBody {
+  name: string;
+  manufacturer: Manufacturer;
+  site_id: string;
+  type: RecorderType;
+  camera_count: number;
+  retention_days?: number;
+}
+
+/** FTP/SFTP settings a recorder is configured with (wizard step 5). */
+export interface Connection {
+  host: string;
+  ftp_port: number;
+  sftp_port: number;
+  username: string;
+  password: string;
+  docs_url: string;
+}
+
+export interface HealthEvent {
+  kind: 'login_failed' | 'refused';
+  reason: string;
+  message: string;
+  path: string;
+  ip: string;
+  at: string;
+}
+
+export interface Health {
+  status: RecorderStatus;
+  last_upload_at?: string | null;
+  last_login_at?: string | null;
+  uploads: number;
+  failed_logins: number;
+  refused_uploads: number;
+  recent: HealthEvent[];
+}
+
+export interface Camera {
+  id: string;
+  recorder_id: string;
+  recorder_name: string;
+  site_id: string;
+  site_name: string;
+  number: number;
+  name: string;
+  cloud_recording: boolean;
+  ai_enabled: boolean;
+  /** Users allowed to see the camera; empty: every user holding the permission. */
+  allowed_users: string[];
+}
+
+export interface CameraFilter {
+  recorder_id?: string;
+  site_id?: string;
+  name?: string;
+  number?: string | number;
+  recorder_name?: string;
+  site_name?: string;
+}
+
+export interface CameraPatch {
+  name?: string;
+  cloud_recording?: boolean;
+  ai_enabled?: boolean;
+  allowed_users?: string[];
+}
+
 export interface List<T> {
   items: T[];
   total: number;
@@ -397,6 +493,43 @@ export class ApiClient {
   }
   deleteRole(orgId: string, roleId: string) {
     return this.del(`/orgs/${seg(orgId)}/roles/${seg(roleId)}`);
+  }
+
+  // --- recorders --------------------------------------------------------------
+  listRecorders(orgId: string, params: { site_id?: string; q?: string } & Page = {}) {
+    return this.get<List<Recorder>>(`/orgs/${seg(orgId)}/recorders${query({ ...params })}`);
+  }
+  getRecorder(orgId: string, recorderId: string) {
+    return this.get<Recorder>(`/orgs/${seg(orgId)}/recorders/${seg(recorderId)}`);
+  }
+  createRecorder(orgId: string, body: RecorderBody) {
+    return this.post<Recorder>(`/orgs/${seg(orgId)}/recorders`, body);
+  }
+  updateRecorder(orgId: string, recorderId: string, body: Partial<RecorderBody>) {
+    return this.patch<Recorder>(`/orgs/${seg(orgId)}/recorders/${seg(recorderId)}`, body);
+  }
+  deleteRecorder(orgId: string, recorderId: string) {
+    return this.del(`/orgs/${seg(orgId)}/recorders/${seg(recorderId)}`);
+  }
+  getConnection(orgId: string, recorderId: string) {
+    return this.get<Connection>(`/orgs/${seg(orgId)}/recorders/${seg(recorderId)}/connection`);
+  }
+  regenerateConnection(orgId: string, recorderId: string) {
+    return this.post<Connection>(`/orgs/${seg(orgId)}/recorders/${seg(recorderId)}/connection/regenerate`);
+  }
+  getRecorderHealth(orgId: string, recorderId: string) {
+    return this.get<Health>(`/orgs/${seg(orgId)}/recorders/${seg(recorderId)}/health`);
+  }
+
+  // --- cameras ----------------------------------------------------------------
+  listCameras(orgId: string, params: CameraFilter & Page = {}) {
+    return this.get<List<Camera>>(`/orgs/${seg(orgId)}/cameras${query({ ...params })}`);
+  }
+  getCamera(orgId: string, cameraId: string) {
+    return this.get<Camera>(`/orgs/${seg(orgId)}/cameras/${seg(cameraId)}`);
+  }
+  updateCamera(orgId: string, cameraId: string, body: CameraPatch) {
+    return this.patch<Camera>(`/orgs/${seg(orgId)}/cameras/${seg(cameraId)}`, body);
   }
 
   // --- audit ------------------------------------------------------------------

@@ -4,10 +4,27 @@ function locale(lang: string): string {
   return lang.startsWith('fr') ? 'fr-FR' : 'en-GB';
 }
 
-export function formatDateTime(iso: string | null | undefined, lang: string): string {
+/** Date and time in the UI language; with `timeZone` (e.g. a site's), in that zone and naming it. */
+export function formatDateTime(iso: string | null | undefined, lang: string, timeZone?: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
+  if (timeZone) {
+    try {
+      return new Intl.DateTimeFormat(locale(lang), {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        timeZone,
+        timeZoneName: 'short',
+      }).format(d);
+    } catch {
+      // An unknown zone: fall back to the browser's.
+    }
+  }
   return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 

@@ -5,6 +5,10 @@ import { CHILD_KIND, firstPath, menuFor } from './menu';
 
 const ALL = [
   'recordings.view',
+  'recorders.view',
+  'recorders.manage',
+  'cameras.view',
+  'cameras.manage',
   'sites.view',
   'sites.manage',
   'users.view',
@@ -19,22 +23,37 @@ const shape = (kind: OrgKind, perms: string[]) =>
   menuFor(kind, perms).map((s) => [s.id, s.titleKey ?? null, s.items.map((i) => i.id)]);
 
 describe('menuFor', () => {
-  it('gives a client Enregistrement, PARAMÈTRES (sites, users) and COMPTE', () => {
+  it('gives a client Enregistrement, PARAMÈTRES (recorders, cameras, sites, users) and COMPTE', () => {
     expect(shape('client', ALL)).toEqual([
       ['main', null, ['recordings']],
-      ['settings', 'menu.settings', ['sites', 'users']],
+      ['settings', 'menu.settings', ['recorders', 'cameras', 'sites', 'users']],
       ['account', 'menu.account', ['preferences', 'password', 'logout']],
     ]);
     const items = menuFor('client', ALL).flatMap((s) => s.items);
     expect(items.find((i) => i.id === 'sites')?.path).toBe('/sites');
     expect(items.find((i) => i.id === 'recordings')?.path).toBe('/recordings');
+    expect(items.find((i) => i.id === 'recorders')).toMatchObject({ path: '/recorders', testId: 'nav-recorders', labelKey: 'menu.recorders' });
+    expect(items.find((i) => i.id === 'cameras')).toMatchObject({ path: '/cameras', testId: 'nav-cameras', labelKey: 'menu.cameras' });
     expect(items.find((i) => i.id === 'logout')).toMatchObject({ action: 'logout', testId: 'menu-logout' });
   });
 
-  it('does not list pages that are not built yet (recorders, cameras)', () => {
-    const ids = menuFor('client', ALL).flatMap((s) => s.items.map((i) => i.id));
-    expect(ids).not.toContain('recorders');
-    expect(ids).not.toContain('cameras');
+  it('shows Mes enregistreurs with recorders.view and Mes Caméras with cameras.view', () => {
+    const ids = (perms: string[]) => menuFor('client', perms).flatMap((s) => s.items.map((i) => i.id));
+    expect(ids(['recorders.view'])).toContain('recorders');
+    expect(ids(['recorders.view'])).not.toContain('cameras');
+    expect(ids(['cameras.view'])).toContain('cameras');
+    expect(ids(['cameras.view'])).not.toContain('recorders');
+    // Managing without viewing does not open the page.
+    expect(ids(['recorders.manage', 'cameras.manage'])).not.toContain('recorders');
+    expect(ids(['recorders.manage', 'cameras.manage'])).not.toContain('cameras');
+  });
+
+  it('keeps recorders and cameras out of the other kinds of organisation', () => {
+    for (const kind of ['installer', 'distributor', 'platform'] as const) {
+      const ids = menuFor(kind, ALL).flatMap((s) => s.items.map((i) => i.id));
+      expect(ids).not.toContain('recorders');
+      expect(ids).not.toContain('cameras');
+    }
   });
 
   it.each([
@@ -77,6 +96,7 @@ describe('firstPath and CHILD_KIND', () => {
   it('lands on the first page of the menu', () => {
     expect(firstPath(menuFor('client', ALL))).toBe('/recordings');
     expect(firstPath(menuFor('client', ['sites.view']))).toBe('/sites');
+    expect(firstPath(menuFor('client', ['cameras.view', 'sites.view']))).toBe('/cameras');
     expect(firstPath(menuFor('installer', ALL))).toBe('/customers');
     expect(firstPath(menuFor('platform', []))).toBe('/preferences');
   });

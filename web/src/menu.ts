@@ -3,6 +3,8 @@ import type { OrgKind } from './api';
 
 export type MenuIcon =
   | 'recordings'
+  | 'recorders'
+  | 'cameras'
   | 'customers'
   | 'sites'
   | 'users'
@@ -71,7 +73,17 @@ function sectionsFor(kind: OrgKind): MenuSection[] {
       {
         id: 'settings',
         titleKey: 'menu.settings',
+        // The guide's order: Mes enregistreurs, Mes Caméras, Mes Sites, Utilisateurs & Permissions.
         items: [
+          {
+            id: 'recorders',
+            labelKey: 'menu.recorders',
+            icon: 'recorders',
+            path: '/recorders',
+            testId: 'nav-recorders',
+            anyOf: ['recorders.view'],
+          },
+          { id: 'cameras', labelKey: 'menu.cameras', icon: 'cameras', path: '/cameras', testId: 'nav-cameras', anyOf: ['cameras.view'] },
           { id: 'sites', labelKey: 'menu.sites', icon: 'sites', path: '/sites', testId: 'nav-sites', anyOf: ['sites.view'] },
           usersItem,
         ],

@@ -1,7 +1,7 @@
 import { AppBar, Box, Drawer, IconButton, Toolbar, Typography, useMediaQuery } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
 import MenuIcon from '@mui/icons-material/Menu';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation } from 'react-router-dom';
 import { useLogout } from '../hooks/useLogout';
@@ -11,8 +11,9 @@ import { ErrorBoundary } from './ErrorBoundary';
 import { ShellTitleContext } from './ShellContext';
 import { SideMenu } from './SideMenu';
 
-/** The signed-in layout: left drawer, app bar with page title and account menu, footer. */
-export function AppShell() {
+/** The signed-in layout: left drawer, app bar with page title and account menu, footer.
+ * Renders the matched child route, or `children` when used outside the route tree (help pages). */
+export function AppShell({ children }: { children?: ReactNode } = {}) {
   const { t } = useTranslation();
   const theme = useTheme();
   const desktop = useMediaQuery(theme.breakpoints.up('md'), { noSsr: true });
@@ -71,7 +72,7 @@ export function AppShell() {
           </AppBar>
           <Box component="main" sx={{ flex: 1, p: { xs: 2, sm: 3 }, width: '100%', maxWidth: 1400, mx: 'auto' }}>
             <ErrorBoundary key={location.pathname}>
-              <Outlet />
+              {children ?? <Outlet />}
             </ErrorBoundary>
           </Box>
           <Box component="footer" sx={{ px: 3, py: 2, color: 'text.secondary', textAlign: 'center' }}>

@@ -1,5 +1,7 @@
 import { Box, Divider, List, ListItemButton, ListItemIcon, ListItemText, ListSubheader } from '@mui/material';
 import VideoLibraryOutlinedIcon from '@mui/icons-material/VideoLibraryOutlined';
+import DnsOutlinedIcon from '@mui/icons-material/DnsOutlined';
+import VideocamOutlinedIcon from '@mui/icons-material/VideocamOutlined';
 import BusinessOutlinedIcon from '@mui/icons-material/BusinessOutlined';
 import PlaceOutlinedIcon from '@mui/icons-material/PlaceOutlined';
 import GroupOutlinedIcon from '@mui/icons-material/GroupOutlined';
@@ -15,6 +17,8 @@ import { BrandLogo } from './BrandLogo';
 
 const ICONS: Record<MenuIcon, ReactElement> = {
   recordings: <VideoLibraryOutlinedIcon />,
+  recorders: <DnsOutlinedIcon />,
+  cameras: <VideocamOutlinedIcon />,
   customers: <BusinessOutlinedIcon />,
   sites: <PlaceOutlinedIcon />,
   users: <GroupOutlinedIcon />,

@@ -70,7 +70,15 @@ export function mockFetch(handler: Handler) {
   return { fn, calls };
 }
 
-export function renderApp(ui: ReactElement, { me = null, route = '/', path = '*' }: { me?: Me | null; route?: string; path?: string } = {}) {
+export function renderApp(
+  ui: ReactElement,
+  {
+    me = null,
+    route = '/',
+    path = '*',
+    routes = [],
+  }: { me?: Me | null; route?: string; path?: string; routes?: { path: string; element: ReactElement }[] } = {},
+) {
   return render(
     <MemoryRouter initialEntries={[route]}>
       <SessionProvider initialMe={me}>
@@ -78,6 +86,9 @@ export function renderApp(ui: ReactElement, { me = null, route = '/', path = '*'
           <NotifierProvider>
             <Routes>
               <Route path={path} element={ui} />
+              {routes.map((r) => (
+                <Route key={r.path} path={r.path} element={r.element} />
+              ))}
               {path !== '/login' && <Route path="/login" element={<div data-testid="login-page" />} />}
               {path !== '/' && <Route path="/" element={<div data-testid="home-page" />} />}
             </Routes>
