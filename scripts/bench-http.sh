@@ -10,9 +10,10 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 bin=bin/cam2drive
 dir=$(mktemp -d)
 port=18181
-trap 'kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+pid=""
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 
-"$bin" admin bootstrap --data-dir "$dir" --email bench@example.com --password 'Bench-password-2026' >/dev/null
+"$bin" admin bootstrap --data-dir "$dir" --email bench@example.com --password 'Load-test-passphrase-77' >/dev/null
 token=$("$bin" token create --data-dir "$dir" --email bench@example.com 2>/dev/null | tail -1)
 
 echo "== cold start to /readyz (5 runs, ms)"

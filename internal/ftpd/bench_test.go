@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"net"
 	"net/textproto"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -187,4 +189,28 @@ func (bc *benchConn) stor(path string, data []byte) error {
 func (bc *benchConn) quit() {
 	bc.cmd(221, "QUIT") //nolint:errcheck // closing anyway
 	bc.c.Close()
+}
+
+// BenchmarkDisk64x4MiBFsync is the baseline the FTP figure is compared
+// with in the same run: 64 writers at once, each writing and fsyncing one
+// 4 MiB file on the disk the ingest fixture uses (the test's temp dir).
+func BenchmarkDisk64x4MiBFsync(b *testing.B) {
+	dir := b.TempDir()
+	data := jpegOf(b, 3, 4<<20)
+	var seq atomic.Int64
+	b.SetBytes(int64(64 * len(data)))
+	b.ResetTimer()
+	for range b.N {
+		parallel(b, 64, func(int) error {
+			f, err := os.Create(filepath.Join(dir, strconv.FormatInt(seq.Add(1), 10)))
+			if err != nil {
+				return err
+			}
+			if _, err := f.Write(data); err != nil {
+				f.Close()
+				return err
+			}
+			return errors.Join(f.Sync(), f.Close())
+		})
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -26,14 +27,14 @@ type Upload struct {
 	target    targetInfo
 	f         *os.File
 	spool     string
-	written   int64
+	hash      hash.Hash // SHA-256 of the spool, fed as bytes arrive; nil when unknown
 }
 
 func (u *Upload) openSpool(path string, offset int64, appendMode bool) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
-	flags := os.O_CREATE | os.O_WRONLY
+	flags := os.O_CREATE | os.O_RDWR
 	if offset == 0 && !appendMode {
 		flags |= os.O_TRUNC
 	}
@@ -41,38 +42,46 @@ func (u *Upload) openSpool(path string, offset int64, appendMode bool) error {
 	if err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
-	if err := positionSpool(f, offset, appendMode); err != nil {
+	at, err := positionSpool(f, offset, appendMode)
+	if err != nil {
 		f.Close()
 		return err
+	}
+	// The digest is computed as bytes arrive, so committing doesn't read the
+	// file again; a resumed upload first hashes what it kept.
+	u.hash = sha256.New()
+	if _, err := io.Copy(u.hash, io.NewSectionReader(f, 0, at)); err != nil {
+		f.Close()
+		return fmt.Errorf("spool: %w", err)
 	}
 	u.f, u.spool = f, path
 	return nil
 }
 
-// positionSpool moves to where a resumed upload continues; a resume past
-// what was received is refused.
-func positionSpool(f *os.File, offset int64, appendMode bool) error {
+// positionSpool moves to where a resumed upload continues and returns that
+// offset; a resume past what was received is refused.
+func positionSpool(f *os.File, offset int64, appendMode bool) (int64, error) {
 	st, err := f.Stat()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if appendMode {
 		offset = st.Size()
 	}
 	if offset > st.Size() {
-		return cam2drive.Errorf(cam2drive.CodeInvalid, "bad_resume_offset")
+		return 0, cam2drive.Errorf(cam2drive.CodeInvalid, "bad_resume_offset")
 	}
 	if err := f.Truncate(offset); err != nil {
-		return err
+		return 0, err
 	}
 	_, err = f.Seek(offset, io.SeekStart)
-	return err
+	return offset, err
 }
 
 // Write appends received bytes.
 func (u *Upload) Write(p []byte) (int, error) {
 	n, err := u.f.Write(p)
-	u.written += int64(n)
+	u.hash.Write(p[:n])
 	if err != nil {
 		return n, classifyWrite(err)
 	}
@@ -127,7 +136,7 @@ func (u *Upload) ingest(ctx context.Context, spool string) error {
 		// Playback indexes of .dav files: acknowledged, never a recording.
 		return os.Remove(spool)
 	}
-	size, sum, err := checkComplete(ctx, spool, u.rel, u.info.Kind, svc)
+	size, sum, err := checkComplete(ctx, spool, u.rel, u.info.Kind, u.hash, svc)
 	if err != nil {
 		// Kept for a resume; the client sees why its upload failed.
 		return u.se.refuse(ctx, u.rel, err)
@@ -139,7 +148,7 @@ func (u *Upload) ingest(ctx context.Context, spool string) error {
 		}
 		return err
 	}
-	if err := svc.blobs.PutFile(ctx, r.ObjectKey, spool); err != nil {
+	if err := svc.store(ctx, r.ObjectKey, spool); err != nil {
 		return fmt.Errorf("store %s: %w", r.ObjectKey, err)
 	}
 	if err := u.index(ctx, &r); err != nil {
@@ -218,17 +227,24 @@ func (s *Service) deleteObject(ctx context.Context, key string) {
 }
 
 // checkComplete verifies a spooled file is whole and returns its size and
-// SHA-256: a data connection closed early looks like a finished upload in FTP.
-func checkComplete(ctx context.Context, path, name string, kind layout.Kind, svc *Service) (int64, string, error) {
+// SHA-256 (from h when it was computed on the way in): a data connection
+// closed early looks like a finished upload in FTP.
+func checkComplete(ctx context.Context, path, name string, kind layout.Kind, h hash.Hash, svc *Service) (int64, string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, "", err
 	}
 	defer f.Close()
-	h := sha256.New()
-	size, err := io.Copy(h, f)
+	st, err := f.Stat()
 	if err != nil {
 		return 0, "", err
+	}
+	size := st.Size()
+	if h == nil {
+		h = sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			return 0, "", err
+		}
 	}
 	if size == 0 {
 		return 0, "", cam2drive.Errorf(cam2drive.CodeInvalid, "empty_file")
@@ -244,4 +260,19 @@ func checkComplete(ctx context.Context, path, name string, kind layout.Kind, svc
 		}
 	}
 	return size, sum, nil
+}
+
+// mover is a store that can take a local file by renaming it (the local
+// store on the spool's filesystem): no second copy of the bytes.
+type mover interface {
+	MoveFile(ctx context.Context, key, path string) error
+}
+
+// store makes the spool file the object under key, moving it when the
+// store allows, copying otherwise.
+func (s *Service) store(ctx context.Context, key, spool string) error {
+	if m, ok := s.blobs.(mover); ok {
+		return m.MoveFile(ctx, key, spool)
+	}
+	return s.blobs.PutFile(ctx, key, spool)
 }
