@@ -40,6 +40,7 @@ type app struct {
 	blobs    blob.Store
 	tools    media.Tools
 	ingest   *ingest.Service
+	sftpKeys []string // fingerprints of this node's SFTP host keys, once its server runs
 }
 
 func newLogger(cfg config.Config) *slog.Logger {

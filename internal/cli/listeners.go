@@ -39,7 +39,8 @@ func (a *app) startIngest(ctx context.Context, g *errgroup.Group) error {
 		if err := srv.Listen(); err != nil {
 			return fmt.Errorf("sftp listen %s: %w", a.cfg.SFTPAddr, err)
 		}
-		a.log.Info("SFTP ingest ready", "listen", srv.Addr().String(), "host_keys", srv.HostKeyFingerprints())
+		a.sftpKeys = srv.HostKeyFingerprints()
+		a.log.Info("SFTP ingest ready", "listen", srv.Addr().String(), "host_keys", a.sftpKeys)
 		g.Go(func() error { return srv.Run(ctx) })
 	}
 	return nil

@@ -73,7 +73,7 @@ func (a *app) apiServer() *httpapi.Server {
 	return httpapi.New(httpapi.Deps{
 		DB: a.db, Auth: a.auth, Tenancy: a.tenancy, Log: a.log, Registry: a.registry, Web: web.Handler(),
 		Ingest: httpapi.IngestDeps{Service: a.ingest, Host: a.cfg.IngestHost(), FTPPort: a.ftpPort(), SFTPPort: a.sftpPort(),
-			OfflineAfter: a.cfg.OfflineAfter},
+			OfflineAfter: a.cfg.OfflineAfter, SFTPHostKeys: a.sftpKeys},
 		SecureCookies: len(a.cfg.BaseURL()) > 5 && a.cfg.BaseURL()[:5] == "https",
 		Ready:         a.db.Ping,
 	})

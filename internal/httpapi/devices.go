@@ -19,15 +19,17 @@ type IngestDeps struct {
 	FTPPort      int
 	SFTPPort     int
 	OfflineAfter time.Duration // quiet time after which a recorder shows offline
+	SFTPHostKeys []string      // fingerprints recorders that pin the host key (Axis) check
 }
 
 type connectionJSON struct {
-	Host     string `json:"host"`
-	FTPPort  int    `json:"ftp_port"`
-	SFTPPort int    `json:"sftp_port"`
-	Username string `json:"username"`
-	Password string `json:"password"`
-	DocsURL  string `json:"docs_url"`
+	Host     string   `json:"host"`
+	FTPPort  int      `json:"ftp_port"`
+	SFTPPort int      `json:"sftp_port"`
+	Username string   `json:"username"`
+	Password string   `json:"password"`
+	DocsURL  string   `json:"docs_url"`
+	HostKeys []string `json:"sftp_host_keys"`
 }
 
 func (s *Server) connection(c *call, r cam2drive.Recorder, user, pass string) connectionJSON {
@@ -35,8 +37,9 @@ func (s *Server) connection(c *call, r cam2drive.Recorder, user, pass string) co
 	if brand != "dahua" && brand != "hikvision" {
 		brand = "generic"
 	}
+	keys := append([]string{}, s.Ingest.SFTPHostKeys...)
 	return connectionJSON{Host: s.Ingest.Host, FTPPort: s.Ingest.FTPPort, SFTPPort: s.Ingest.SFTPPort, Username: user, Password: pass,
-		DocsURL: "/help/recorders/" + brand + "?lang=" + c.lang}
+		DocsURL: "/help/recorders/" + brand + "?lang=" + c.lang, HostKeys: keys}
 }
 
 func (s *Server) getConnection(c *call) error {

@@ -151,6 +151,8 @@ export interface Connection {
   username: string;
   password: string;
   docs_url: string;
+  /** SHA256 fingerprints of the SFTP host keys (recorders such as Axis pin them). */
+  sftp_host_keys?: string[];
 }
 
 export interface HealthEvent {

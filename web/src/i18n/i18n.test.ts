@@ -173,5 +173,8 @@ describe('detectLanguage', () => {
     expect(detectLanguage([], null)).toBe('en');
     expect(detectLanguage(['de-DE'], 'fr')).toBe('fr');
     expect(detectLanguage(['fr-FR'], 'en')).toBe('en');
+    // A link from an e-mail says the language the mail was written in.
+    expect(detectLanguage(['en-US'], 'en', 'fr')).toBe('fr');
+    expect(detectLanguage(['fr-FR'], null, 'xx')).toBe('fr');
   });
 });

@@ -9,13 +9,19 @@ export const resources = { fr: { translation: fr }, en: { translation: en } } as
 
 const STORAGE_KEY = 'c2d_lang';
 
-/** Language before login: an explicit choice on the login page, else the browser's. */
+/**
+ * Language before login: the `lang` of the link followed (e-mails carry the
+ * language they were written in), else an explicit choice on the login page,
+ * else the browser's.
+ */
 export function detectLanguage(
   navigatorLanguages: readonly string[] = typeof navigator !== 'undefined'
     ? (navigator.languages?.length ? navigator.languages : [navigator.language])
     : [],
   stored: string | null = safeStorageGet(STORAGE_KEY),
+  linked: string | null = typeof location !== 'undefined' ? new URLSearchParams(location.search).get('lang') : null,
 ): Language {
+  if (linked === 'fr' || linked === 'en') return linked;
   if (stored === 'fr' || stored === 'en') return stored;
   const first = (navigatorLanguages[0] ?? '').toLowerCase();
   return first.startsWith('fr') ? 'fr' : 'en';

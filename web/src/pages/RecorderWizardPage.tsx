@@ -1,10 +1,10 @@
 import { Alert, Box, Button, IconButton, LinearProgress, Paper, Step, StepButton, Stepper, Tooltip, Typography, useMediaQuery } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
 import ArrowBackIcon from '@mui/icons-material/ArrowBack';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { api, type Recorder } from '../api';
+import { api, type Recorder, type RecorderStatus } from '../api';
 import { RecorderStatusBadge } from '../components/RecorderStatusBadge';
 import { usePageTitle } from '../components/ShellContext';
 import { errorMessage } from '../errors';
@@ -46,6 +46,11 @@ export default function RecorderWizardPage() {
   }, [query.data]);
   // Another recorder's data never shows while the next one loads.
   const recorder = saved?.id === id ? saved : null;
+  // The health card of step 5 loads a newer status: the header badge follows it.
+  const onStatus = useCallback(
+    (status: RecorderStatus) => setRecorder((r) => (r && r.id === id && r.status !== status ? { ...r, status } : r)),
+    [id],
+  );
   const sites = useQuery(() => api.listSites(orgId, { limit: 500 }), [orgId], can('sites.view'));
   const siteList = useMemo(() => sites.data?.items ?? [], [sites.data]);
 
@@ -106,6 +111,7 @@ export default function RecorderWizardPage() {
           recorder={recorder}
           canManage={can('recorders.manage')}
           timeZone={siteList.find((s) => s.id === recorder.site_id)?.timezone}
+          onStatus={onStatus}
         />
       );
   }

@@ -4,7 +4,7 @@ import MenuBookOutlinedIcon from '@mui/icons-material/MenuBookOutlined';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink } from 'react-router-dom';
-import { api, type Connection, type Recorder } from '../../api';
+import { api, type Connection, type Recorder, type RecorderStatus } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyField } from '../../components/CopyField';
 import { useNotify } from '../../components/Notifier';
@@ -22,7 +22,18 @@ export function docsLink(conn: Connection | undefined, recorder: Recorder, lang:
 }
 
 /** Étape 5 — Paramètres de connexion de l'enregistreur au Cloud, and the recorder's health. */
-export function ConnectionStep({ recorder, canManage, timeZone }: { recorder: Recorder; canManage: boolean; timeZone?: string }) {
+export function ConnectionStep({
+  recorder,
+  canManage,
+  timeZone,
+  onStatus,
+}: {
+  recorder: Recorder;
+  canManage: boolean;
+  timeZone?: string;
+  /** The health card's status, for the wizard's header badge. */
+  onStatus?: (status: RecorderStatus) => void;
+}) {
   const { t, i18n } = useTranslation();
   const notify = useNotify();
   const conn = useQuery(() => api.getConnection(recorder.org_id, recorder.id), [recorder.org_id, recorder.id], canManage);
@@ -95,6 +106,18 @@ export function ConnectionStep({ recorder, canManage, timeZone }: { recorder: Re
               secret
             />
           </Box>
+          {c.sftp_host_keys && c.sftp_host_keys.length > 0 && (
+            <Box sx={{ mb: 2 }} data-testid="conn-host-keys">
+              <Typography variant="body2" color="text.secondary">
+                {t('wizard.connection.hostKeys')}
+              </Typography>
+              {c.sftp_host_keys.map((k) => (
+                <Typography key={k} variant="body2" sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }}>
+                  {k}
+                </Typography>
+              ))}
+            </Box>
+          )}
           <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap', mb: 3 }}>
             <Typography variant="body2" color="text.secondary" sx={{ flex: '1 1 320px' }}>
               {t('wizard.connection.secure')}
@@ -112,7 +135,7 @@ export function ConnectionStep({ recorder, canManage, timeZone }: { recorder: Re
         </>
       )}
 
-      <HealthCard recorder={recorder} timeZone={timeZone} />
+      <HealthCard recorder={recorder} timeZone={timeZone} onStatus={onStatus} />
 
       <ConfirmDialog
         open={confirm}

@@ -15,9 +15,9 @@ import {
 } from '@mui/material';
 import MonitorHeartOutlinedIcon from '@mui/icons-material/MonitorHeartOutlined';
 import RefreshIcon from '@mui/icons-material/Refresh';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Recorder } from '../../api';
+import { api, type Recorder, type RecorderStatus } from '../../api';
 import { RecorderStatusBadge } from '../../components/RecorderStatusBadge';
 import { errorMessage } from '../../errors';
 import { formatDateTime, formatNumber } from '../../format';
@@ -37,12 +37,25 @@ function Stat({ label, value, testId, alert }: { label: string; value: ReactNode
 }
 
 /** The recorder's health: status, last upload and login, counters and the recent problems with their reason.
- * Times are shown in the site's time zone (`timeZone`), the one file names are read in. */
-export function HealthCard({ recorder, timeZone }: { recorder: Recorder; timeZone?: string }) {
+ * Times are shown in the site's time zone (`timeZone`), the one file names are read in.
+ * `onStatus` hears each status loaded, so that the page's own badge follows a refresh. */
+export function HealthCard({
+  recorder,
+  timeZone,
+  onStatus,
+}: {
+  recorder: Recorder;
+  timeZone?: string;
+  onStatus?: (status: RecorderStatus) => void;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const health = useQuery(() => api.getRecorderHealth(recorder.org_id, recorder.id), [recorder.org_id, recorder.id]);
   const h = health.data;
+  const status = h?.status;
+  useEffect(() => {
+    if (status) onStatus?.(status);
+  }, [status, onStatus]);
 
   return (
     <Paper variant="outlined" sx={{ overflow: 'hidden' }} data-testid="health-card">
