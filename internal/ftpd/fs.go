@@ -99,13 +99,13 @@ func (d *fsDriver) Stat(name string) (os.FileInfo, error) {
 	if cam2drive.IsNotFound(err) {
 		rel, _ := ingest.CleanPath(name)
 		if _, perr := layout.Parse(rel, time.UTC, time.Time{}); perr != nil {
-			return fileInfo{ingest.FileInfo{Name: path.Base("/" + rel), Dir: true, MTime: time.Now()}}, nil
+			return ingest.FileInfo{Name: path.Base("/" + rel), Dir: true, MTime: time.Now()}.OS(), nil
 		}
 	}
 	if err != nil {
 		return nil, d.fail("stat", name, err)
 	}
-	return fileInfo{fi}, nil
+	return fi.OS(), nil
 }
 
 // ReadDir lists nothing: what was received is in the web app, not here.
@@ -197,19 +197,4 @@ func (t *transfer) Close() error {
 	}
 	log.Info("ftp upload", "duration", time.Since(t.start))
 	return nil
-}
-
-// fileInfo shows an ingest.FileInfo as an os.FileInfo.
-type fileInfo struct{ fi ingest.FileInfo }
-
-func (f fileInfo) Name() string       { return f.fi.Name }
-func (f fileInfo) Size() int64        { return f.fi.Size }
-func (f fileInfo) ModTime() time.Time { return f.fi.MTime }
-func (f fileInfo) IsDir() bool        { return f.fi.Dir }
-func (f fileInfo) Sys() any           { return nil }
-func (f fileInfo) Mode() os.FileMode {
-	if f.fi.Dir {
-		return os.ModeDir | 0o755
-	}
-	return 0o644
 }

@@ -138,6 +138,23 @@ type FileInfo struct {
 	MTime time.Time
 }
 
+// OS shows the FileInfo as an fs.FileInfo, for the protocol libraries.
+func (fi FileInfo) OS() fs.FileInfo { return osFileInfo{fi} }
+
+type osFileInfo struct{ fi FileInfo }
+
+func (f osFileInfo) Name() string       { return f.fi.Name }
+func (f osFileInfo) Size() int64        { return f.fi.Size }
+func (f osFileInfo) ModTime() time.Time { return f.fi.MTime }
+func (f osFileInfo) IsDir() bool        { return f.fi.Dir }
+func (f osFileInfo) Sys() any           { return nil }
+func (f osFileInfo) Mode() fs.FileMode {
+	if f.fi.Dir {
+		return fs.ModeDir | 0o755
+	}
+	return 0o644
+}
+
 // Stat answers for a path: a received or partial file, or a directory.
 // A name is a file when bytes were received under it or when it reads as a
 // recording; anything else is a directory, so recorders' MKD and CWD of their

@@ -3,10 +3,8 @@ package sftpd
 import (
 	"context"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
-	"time"
 
 	"github.com/pkg/sftp"
 
@@ -94,7 +92,7 @@ func (h *handlers) Filelist(r *sftp.Request) (sftp.ListerAt, error) {
 	if err != nil {
 		return nil, status(h.log, "stat", r.Filepath, err)
 	}
-	return listerAt{fileInfo{fi}}, nil
+	return listerAt{fi.OS()}, nil
 }
 
 type listerAt []os.FileInfo
@@ -108,18 +106,4 @@ func (l listerAt) ListAt(dst []os.FileInfo, off int64) (int, error) {
 		return n, io.EOF
 	}
 	return n, nil
-}
-
-type fileInfo struct{ fi ingest.FileInfo }
-
-func (f fileInfo) Name() string       { return f.fi.Name }
-func (f fileInfo) Size() int64        { return f.fi.Size }
-func (f fileInfo) ModTime() time.Time { return f.fi.MTime }
-func (f fileInfo) IsDir() bool        { return f.fi.Dir }
-func (f fileInfo) Sys() any           { return nil }
-func (f fileInfo) Mode() fs.FileMode {
-	if f.fi.Dir {
-		return fs.ModeDir | 0o755
-	}
-	return 0o644
 }

@@ -53,25 +53,9 @@ func (f CameraFilter) where(orgID string) (string, []any) {
 // Cameras lists org's cameras by recorder then number.
 func (db *DB) Cameras(ctx context.Context, orgID string, f CameraFilter, p cam2drive.Page) ([]cam2drive.Camera, int, error) {
 	cond, args := f.where(orgID)
-	var total int
-	if err := db.read().queryRow(ctx, `SELECT COUNT(*)`+cameraFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rs, err := db.read().query(ctx, `SELECT `+cameraCols+cameraFrom+` WHERE `+cond+` ORDER BY LOWER(r.name), r.id, c.number LIMIT ? OFFSET ?`,
-		append(args, p.Limit, p.Offset)...)
+	out, total, err := countedPage(ctx, db.read(), `SELECT COUNT(*)`+cameraFrom+` WHERE `+cond,
+		`SELECT `+cameraCols+cameraFrom+` WHERE `+cond+` ORDER BY LOWER(r.name), r.id, c.number`, args, p, scanCamera)
 	if err != nil {
-		return nil, 0, err
-	}
-	defer rs.Close()
-	out := []cam2drive.Camera{}
-	for rs.Next() {
-		c, err := scanCamera(rs)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, c)
-	}
-	if err := rs.Err(); err != nil {
 		return nil, 0, err
 	}
 	return out, total, db.loadAllowed(ctx, out)

@@ -331,3 +331,33 @@ func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + strings.ToLower(r.Replace(s)) + "%"
 }
+
+// collect scans every row of a query's result (rs, err as the query gave
+// them) with scan.
+func collect[T any](rs rows, err error, scan func(row) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	out := []T{}
+	for rs.Next() {
+		v, err := scan(rs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rs.Err()
+}
+
+// countedPage runs a list query for one page and the count of all its rows:
+// countSQL and listSQL share args; the page's LIMIT and OFFSET are added.
+func countedPage[T any](ctx context.Context, q q, countSQL, listSQL string, args []any, p cam2drive.Page, scan func(row) (T, error)) ([]T, int, error) {
+	var total int
+	if err := q.queryRow(ctx, countSQL, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rs, err := q.query(ctx, listSQL+` LIMIT ? OFFSET ?`, append(args, p.Limit, p.Offset)...)
+	items, err := collect(rs, err, scan)
+	return items, total, err
+}

@@ -86,17 +86,5 @@ func (db *DB) Disk(ctx context.Context, orgID, id string) (cam2drive.VirtualDisk
 // Disks lists org's virtual disks, oldest first.
 func (db *DB) Disks(ctx context.Context, orgID string) ([]cam2drive.VirtualDisk, error) {
 	rs, err := db.read().query(ctx, `SELECT `+diskCols+` FROM virtual_disks WHERE org_id = ? ORDER BY id`, orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	out := []cam2drive.VirtualDisk{}
-	for rs.Next() {
-		d, err := scanDisk(rs)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rs.Err()
+	return collect(rs, err, scanDisk)
 }

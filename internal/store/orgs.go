@@ -74,25 +74,8 @@ func (db *DB) ChildOrgs(ctx context.Context, parentID string, f OrgFilter, p cam
 		args = append(args, likePattern(f.Query), likePattern(f.Query))
 	}
 	cond := strings.Join(where, " AND ")
-	var total int
-	if err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM orgs WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rs, err := db.read().query(ctx, `SELECT `+orgCols+` FROM orgs WHERE `+cond+` ORDER BY LOWER(name), id LIMIT ? OFFSET ?`,
-		append(args, p.Limit, p.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rs.Close()
-	var out []cam2drive.Org
-	for rs.Next() {
-		o, err := scanOrg(rs)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, o)
-	}
-	return out, total, rs.Err()
+	return countedPage(ctx, db.read(), `SELECT COUNT(*) FROM orgs WHERE `+cond,
+		`SELECT `+orgCols+` FROM orgs WHERE `+cond+` ORDER BY LOWER(name), id`, args, p, scanOrg)
 }
 
 // UpdateOrg saves the editable fields of o (name, address, phone).

@@ -52,19 +52,7 @@ func (db *DB) Outbox(ctx context.Context, recipient string, limit int) ([]Mail, 
 		args = append(args, NormalizeEmail(recipient))
 	}
 	rs, err := db.read().query(ctx, query+` ORDER BY id DESC LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []Mail
-	for rs.Next() {
-		m, err := scanMail(rs)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rs.Err()
+	return collect(rs, err, scanMail)
 }
 
 // MarkMailSent records the result of a delivery attempt.

@@ -89,25 +89,8 @@ func (db *DB) Recorders(ctx context.Context, orgID string, f RecorderFilter, p c
 		args = append(args, likePattern(f.Query))
 	}
 	cond := strings.Join(where, " AND ")
-	var total int
-	if err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM recorders r WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rs, err := db.read().query(ctx, `SELECT `+recorderCols+recorderFrom+` WHERE `+cond+` ORDER BY LOWER(r.name), r.id LIMIT ? OFFSET ?`,
-		append(args, p.Limit, p.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rs.Close()
-	out := []cam2drive.Recorder{}
-	for rs.Next() {
-		r, err := scanRecorder(rs)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, r)
-	}
-	return out, total, rs.Err()
+	return countedPage(ctx, db.read(), `SELECT COUNT(*) FROM recorders r WHERE `+cond,
+		`SELECT `+recorderCols+recorderFrom+` WHERE `+cond+` ORDER BY LOWER(r.name), r.id`, args, p, scanRecorder)
 }
 
 // UpdateRecorder saves the editable details. Raising the camera count adds

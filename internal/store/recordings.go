@@ -55,6 +55,10 @@ func (tx *Tx) ReserveSpace(ctx context.Context, diskID string, size int64) ([]ca
 		if err != nil {
 			return nil, err
 		}
+		if len(batch) == 0 {
+			used = 0 // the counter says full but nothing is left: trust the index
+			continue
+		}
 		for _, r := range batch {
 			if used+size <= capacity {
 				break
@@ -72,24 +76,7 @@ func (tx *Tx) ReserveSpace(ctx context.Context, diskID string, size int64) ([]ca
 
 func (tx *Tx) oldest(ctx context.Context, diskID string, n int) ([]cam2drive.Recording, error) {
 	rs, err := tx.q.query(ctx, `SELECT `+recordingCols+` FROM recordings WHERE disk_id = ? ORDER BY start_ms, id LIMIT ?`, diskID, n)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	var out []cam2drive.Recording
-	for rs.Next() {
-		r, err := scanRecording(rs)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	if len(out) == 0 && rs.Err() == nil {
-		// The counter says full but nothing is left: trust the index.
-		_, err := tx.q.exec(ctx, `UPDATE virtual_disks SET used_bytes = 0 WHERE id = ?`, diskID)
-		return nil, err
-	}
-	return out, rs.Err()
+	return collect(rs, err, scanRecording)
 }
 
 func (tx *Tx) deleteRecording(ctx context.Context, r cam2drive.Recording) error {
@@ -136,25 +123,8 @@ func (db *DB) Recordings(ctx context.Context, orgID string, f RecordingFilter, p
 		where, args = append(where, "start_ms < ?"), append(args, ms(f.To))
 	}
 	cond := strings.Join(where, " AND ")
-	var total int
-	if err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM recordings WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rs, err := db.read().query(ctx, `SELECT `+recordingCols+` FROM recordings WHERE `+cond+` ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?`,
-		append(args, p.Limit, p.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rs.Close()
-	out := []cam2drive.Recording{}
-	for rs.Next() {
-		r, err := scanRecording(rs)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, r)
-	}
-	return out, total, rs.Err()
+	return countedPage(ctx, db.read(), `SELECT COUNT(*) FROM recordings WHERE `+cond,
+		`SELECT `+recordingCols+` FROM recordings WHERE `+cond+` ORDER BY start_ms DESC, id DESC`, args, p, scanRecording)
 }
 
 // Recording returns one recording of org.

@@ -63,19 +63,7 @@ func (tx *Tx) RoleByBuiltin(ctx context.Context, orgID, builtin string) (cam2dri
 func (db *DB) Roles(ctx context.Context, orgID string) ([]cam2drive.Role, error) {
 	rs, err := db.read().query(ctx, `SELECT `+roleCols+` FROM roles r WHERE r.org_id = ?
 		ORDER BY CASE r.builtin WHEN 'admin' THEN 0 WHEN 'technician' THEN 1 WHEN 'viewer' THEN 2 ELSE 3 END, r.created_at, r.id`, orgID)
-	if err != nil {
-		return nil, err
-	}
-	defer rs.Close()
-	out := []cam2drive.Role{}
-	for rs.Next() {
-		r, err := scanRole(rs)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rs.Err()
+	return collect(rs, err, scanRole)
 }
 
 // UpdateRole saves name and permissions.

@@ -63,25 +63,8 @@ func (db *DB) Sites(ctx context.Context, orgID string, f SiteFilter, p cam2drive
 		args = append(args, f.Timezone)
 	}
 	cond := strings.Join(where, " AND ")
-	var total int
-	if err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM sites s WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rs, err := db.read().query(ctx, `SELECT `+siteCols+` FROM sites s WHERE `+cond+` ORDER BY s.created_at, s.id LIMIT ? OFFSET ?`,
-		append(args, p.Limit, p.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rs.Close()
-	out := []cam2drive.Site{}
-	for rs.Next() {
-		s, err := scanSite(rs)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, s)
-	}
-	return out, total, rs.Err()
+	return countedPage(ctx, db.read(), `SELECT COUNT(*) FROM sites s WHERE `+cond,
+		`SELECT `+siteCols+` FROM sites s WHERE `+cond+` ORDER BY s.created_at, s.id`, args, p, scanSite)
 }
 
 // UpdateSite saves name, time zone and address.

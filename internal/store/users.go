@@ -88,25 +88,8 @@ func (db *DB) Users(ctx context.Context, orgID string, f UserFilter, p cam2drive
 		args = append(args, likePattern(f.Query), likePattern(f.Query))
 	}
 	cond := strings.Join(where, " AND ")
-	var total int
-	if err := db.read().queryRow(ctx, `SELECT COUNT(*) FROM users u WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rs, err := db.read().query(ctx, `SELECT `+userCols+userFrom+` WHERE `+cond+` ORDER BY u.email LIMIT ? OFFSET ?`,
-		append(args, p.Limit, p.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rs.Close()
-	out := []cam2drive.User{}
-	for rs.Next() {
-		u, err := scanUser(rs)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, u)
-	}
-	return out, total, rs.Err()
+	return countedPage(ctx, db.read(), `SELECT COUNT(*) FROM users u WHERE `+cond,
+		`SELECT `+userCols+userFrom+` WHERE `+cond+` ORDER BY u.email`, args, p, scanUser)
 }
 
 // SetUserRole changes a user's role; the role must belong to the same org.
