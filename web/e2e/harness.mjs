@@ -105,11 +105,31 @@ export class ApiFailure extends Error {
   }
 }
 
+/** Whether a TCP port of 127.0.0.1 accepts connections. */
+function accepts(port) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ host: '127.0.0.1', port });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve();
+    });
+    sock.once('error', (e) => {
+      sock.destroy();
+      reject(e);
+    });
+  });
+}
+
 /**
  * Starts `cam2drive serve` on a fresh data directory and a free port, after
  * `admin bootstrap`; returns the server handle with API helpers.
+ *
+ * `roles` (default "web,worker") is passed to --roles. With "ftp" or "sftp"
+ * among them the ingest servers listen on free ports of 127.0.0.1
+ * (--ftp-addr, --sftp-addr), exposed as server.ftpPort and server.sftpPort
+ * (null without the role), and the server is ready once they accept connections.
  */
-export async function startServer() {
+export async function startServer({ roles = 'web,worker' } = {}) {
   const bin = binary();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'c2d-e2e-'));
   try {
@@ -120,13 +140,15 @@ export async function startServer() {
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const roleList = roles.split(',').map((r) => r.trim());
+  const ftpPort = roleList.includes('ftp') ? await freePort() : null;
+  const sftpPort = roleList.includes('sftp') ? await freePort() : null;
+  const args = ['serve', '--data-dir', dataDir, '--http-addr', `127.0.0.1:${port}`, '--roles', roles, '--log-level', 'warn'];
+  if (ftpPort) args.push('--ftp-addr', `127.0.0.1:${ftpPort}`);
+  if (sftpPort) args.push('--sftp-addr', `127.0.0.1:${sftpPort}`);
   const logPath = path.join(dataDir, 'serve.log');
   const log = fs.openSync(logPath, 'a');
-  const child = spawn(
-    bin,
-    ['serve', '--data-dir', dataDir, '--http-addr', `127.0.0.1:${port}`, '--roles', 'web,worker', '--log-level', 'warn'],
-    { stdio: ['ignore', log, log] },
-  );
+  const child = spawn(bin, args, { stdio: ['ignore', log, log] });
   fs.closeSync(log);
   let exited = null;
   child.on('exit', (code, signal) => {
@@ -149,6 +171,7 @@ export async function startServer() {
         if (exited) throw new Error(`server exited early (${JSON.stringify(exited)})\n${logTail()}`);
         const r = await fetch(`${url}/readyz`);
         if (!r.ok) throw new Error(`/readyz ${r.status}`);
+        for (const p of [ftpPort, sftpPort]) if (p) await accepts(p);
       },
       { timeout: 30_000, interval: 100, message: `cam2drive serve did not become ready on ${url}` },
     );
@@ -160,15 +183,15 @@ export async function startServer() {
     throw err;
   }
 
-  const server = new Server({ bin, dataDir, url, child, logTail, killOnExit });
+  const server = new Server({ bin, dataDir, url, child, logTail, killOnExit, ftpPort, sftpPort });
   server.adminToken = await server.createToken(ADMIN_EMAIL);
   server.platform = (await server.api('GET', '/me')).org;
   return server;
 }
 
 class Server {
-  constructor({ bin, dataDir, url, child, logTail, killOnExit }) {
-    Object.assign(this, { bin, dataDir, url, child, logTail, killOnExit });
+  constructor({ bin, dataDir, url, child, logTail, killOnExit, ftpPort, sftpPort }) {
+    Object.assign(this, { bin, dataDir, url, child, logTail, killOnExit, ftpPort, sftpPort });
     this.counter = 0;
   }
 
@@ -442,14 +465,14 @@ export function luminance(css) {
 
 /**
  * Per-file setup for node:test: a server and a browser shared by the file's
- * tests, stopped even when a test fails.
+ * tests, stopped even when a test fails. `roles` goes to startServer.
  */
-export function setup({ before, after }) {
+export function setup({ before, after, roles }) {
   const env = { server: null, browser: null };
   before(async () => {
     // The server (with a first installer for client fixtures) and the browser start side by side.
     const [server, browser] = await Promise.allSettled([
-      startServer().then(async (s) => {
+      startServer({ roles }).then(async (s) => {
         try {
           s.sharedInstaller = await s.installer();
           return s;
