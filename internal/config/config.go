@@ -144,9 +144,6 @@ func (c Config) Validate() error {
 	if _, _, err := c.PortRange(); err != nil {
 		return err
 	}
-	if _, _, err := c.PortRange(); err != nil {
-		return err
-	}
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("--public-url %q is not an http(s) URL", c.PublicURL)
