@@ -1,7 +1,7 @@
 package ftpd_test
 
 // Benchmarks with real FTP connections on loopback, to compare with vsftpd
-// (see /work/shared/spec/NVR-UPLOADS.md, "Speed"):
+// (see the product spec NVR-UPLOADS.md, "Speed"):
 //
 //	go test ./internal/ftpd -run '^$' -bench . -benchtime 5x
 //

@@ -430,7 +430,7 @@ export async function loginAPI(page, server, { email, password }, pathname = '/'
 }
 
 /**
- * Saves a PNG of the whole page under /work/main/screenshots (SCREENSHOT_DIR).
+ * Saves a PNG of the whole page under the repository's screenshots/ folder (SCREENSHOT_DIR).
  * The viewport is stretched to the page's height for the picture, so that
  * fixed elements such as the left drawer are drawn as a person sees them.
  */
