@@ -167,7 +167,9 @@ func (u *Upload) recording(size int64, sum string) cam2drive.Recording {
 	id := cam2drive.NewID()
 	cam := u.target.camera
 	ext := strings.ToLower(filepath.Ext(u.rel))
-	key := fmt.Sprintf("org/%s/rec/%s/%s/%s/original%s", cam.OrgID, cam.RecorderID, u.info.Start.UTC().Format("2006/01/02"), id, ext)
+	// One directory per recorder and day, not per recording: creating and
+	// fsyncing a directory for every snapshot doubled the cost of a file.
+	key := fmt.Sprintf("org/%s/rec/%s/%s/%s%s", cam.OrgID, cam.RecorderID, u.info.Start.UTC().Format("2006/01/02"), id, ext)
 	return cam2drive.Recording{ID: id, OrgID: cam.OrgID, SiteID: cam.SiteID, RecorderID: cam.RecorderID, CameraID: cam.ID,
 		DiskID: u.target.diskID, Start: u.info.Start, End: u.info.End, Timed: u.info.Timed, Kind: string(u.info.Kind),
 		EventType: string(u.info.Event), EventCode: u.info.EventCode, Status: "processing", ObjectKey: key,
@@ -177,16 +179,11 @@ func (u *Upload) recording(size int64, sum string) cam2drive.Recording {
 // duplicate tells whether the same path with the same bytes is indexed
 // already: a recorder that re-sends after a lost reply creates no copy.
 func (u *Upload) duplicate(ctx context.Context, r cam2drive.Recording) (bool, error) {
-	dup := false
-	err := u.se.svc.db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.RecordingBySource(ctx, r.RecorderID, r.SourcePath, r.SHA256)
-		if cam2drive.IsNotFound(err) {
-			return nil
-		}
-		dup = err == nil
-		return err
-	})
-	return dup, err
+	_, err := u.se.svc.db.RecordingBySource(ctx, r.RecorderID, r.SourcePath, r.SHA256)
+	if cam2drive.IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // index reserves space, inserts the recording and queues its processing in

@@ -22,6 +22,13 @@ func scanRecording(r row) (cam2drive.Recording, error) {
 	return x, err
 }
 
+// RecordingBySource finds an already indexed upload of the same path and
+// bytes (a read outside any transaction; indexing checks again in its own).
+func (db *DB) RecordingBySource(ctx context.Context, recorderID, sourcePath, sha string) (cam2drive.Recording, error) {
+	return scanRecording(db.read().queryRow(ctx, `SELECT `+recordingCols+` FROM recordings WHERE recorder_id = ? AND source_path = ? AND sha256 = ?`,
+		recorderID, sourcePath, sha))
+}
+
 // RecordingBySource finds an already indexed upload of the same path and bytes.
 func (tx *Tx) RecordingBySource(ctx context.Context, recorderID, sourcePath, sha string) (cam2drive.Recording, error) {
 	return scanRecording(tx.q.queryRow(ctx, `SELECT `+recordingCols+` FROM recordings WHERE recorder_id = ? AND source_path = ? AND sha256 = ?`,
