@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cam2drive/cam2drive"
+	"github.com/cam2drive/cam2drive/internal/authz"
 	"github.com/cam2drive/cam2drive/internal/store"
 )
 
@@ -133,7 +134,7 @@ func (s *Server) listRecordings(c *call) error {
 	if err != nil {
 		return err
 	}
-	f := store.RecordingFilter{SiteID: c.query("site_id")}
+	f := store.RecordingFilter{SiteID: c.query("site_id"), ViewerID: c.viewer()}
 	if v := c.query("camera_ids"); v != "" {
 		f.CameraIDs = strings.Split(v, ",")
 	}
@@ -152,9 +153,18 @@ func (s *Server) listRecordings(c *call) error {
 }
 
 func (s *Server) getRecording(c *call) error {
-	r, err := s.DB.Recording(c.r.Context(), c.org.ID, c.r.PathValue("recording_id"))
+	r, err := s.DB.Recording(c.r.Context(), c.org.ID, c.r.PathValue("recording_id"), c.viewer())
 	if err != nil {
 		return err
 	}
 	return c.json(http.StatusOK, toRecording(r))
+}
+
+// viewer is the user whose camera restrictions apply to what this call
+// sees: everyone but those who manage cameras (they set the restrictions).
+func (c *call) viewer() string {
+	if hasPerm(c.who, authz.CamerasManage) {
+		return ""
+	}
+	return c.who.User.ID
 }

@@ -37,7 +37,7 @@ type ProcessWorker struct {
 
 // Work is idempotent: a recording already processed is left alone.
 func (w *ProcessWorker) Work(ctx context.Context, job *river.Job[ingest.ProcessArgs]) error {
-	r, err := w.DB.Recording(ctx, job.Args.OrgID, job.Args.RecordingID)
+	r, err := w.DB.Recording(ctx, job.Args.OrgID, job.Args.RecordingID, "")
 	if cam2drive.IsNotFound(err) {
 		return nil // overwritten or purged meanwhile
 	}

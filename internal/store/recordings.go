@@ -109,7 +109,15 @@ type RecordingFilter struct {
 	SiteID    string
 	CameraIDs []string
 	From, To  time.Time
+	// ViewerID, when set, hides recordings of cameras restricted to other
+	// users (REC4: a camera with an allowed-users list is seen by them only).
+	ViewerID string
 }
+
+// hiddenCameras is the condition that leaves out cameras restricted to
+// users other than the viewer; it takes the viewer's id as its argument.
+const hiddenCameras = `camera_id NOT IN (SELECT camera_id FROM camera_users GROUP BY camera_id
+	HAVING SUM(CASE WHEN user_id = ? THEN 1 ELSE 0 END) = 0)`
 
 // Recordings lists org's recordings, newest first.
 func (db *DB) Recordings(ctx context.Context, orgID string, f RecordingFilter, p cam2drive.Page) ([]cam2drive.Recording, int, error) {
@@ -123,6 +131,9 @@ func (db *DB) Recordings(ctx context.Context, orgID string, f RecordingFilter, p
 			args = append(args, id)
 		}
 	}
+	if f.ViewerID != "" {
+		where, args = append(where, hiddenCameras), append(args, f.ViewerID)
+	}
 	if !f.From.IsZero() {
 		where, args = append(where, "start_ms >= ?"), append(args, ms(f.From))
 	}
@@ -135,7 +146,12 @@ func (db *DB) Recordings(ctx context.Context, orgID string, f RecordingFilter, p
 }
 
 // Recording returns one recording of org.
-func (db *DB) Recording(ctx context.Context, orgID, id string) (cam2drive.Recording, error) {
+// A viewerID other than "" hides it when its camera is restricted to others.
+func (db *DB) Recording(ctx context.Context, orgID, id, viewerID string) (cam2drive.Recording, error) {
+	if viewerID != "" {
+		return scanRecording(db.read().queryRow(ctx, `SELECT `+recordingCols+` FROM recordings WHERE org_id = ? AND id = ? AND `+hiddenCameras,
+			orgID, id, viewerID))
+	}
 	return scanRecording(db.read().queryRow(ctx, `SELECT `+recordingCols+` FROM recordings WHERE org_id = ? AND id = ?`, orgID, id))
 }
 
