@@ -76,6 +76,10 @@ func reply(err error) (int, string) {
 		return 534, "FTPS is not enabled on this server"
 	case "shutting_down":
 		return 421, "the server is shutting down, try later"
+	case "upload_in_progress":
+		return 450, "this file is being uploaded on another connection, try later"
+	case "credentials_changed":
+		return 530, "the recorder's credentials were regenerated: log in again with the new ones"
 	}
 	switch e.Code {
 	case cam2drive.CodeNotFound:

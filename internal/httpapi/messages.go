@@ -68,6 +68,7 @@ var messages = map[string][2]string{
 	"never_renamed":         {"A temporary upload was never renamed to its final name.", "Un envoi temporaire n'a jamais été renommé avec son nom final."},
 	"bad_resume_offset":     {"The upload resumed past what was received.", "L'envoi a repris au-delà de ce qui avait été reçu."},
 	"server_disk_full":      {"The server's disk is full.", "Le disque du serveur est plein."},
+	"credentials_changed":   {"The recorder's credentials were regenerated: log in again with the new ones.", "Les identifiants de l'enregistreur ont été régénérés : reconnectez-vous avec les nouveaux."},
 	"upload_in_progress":    {"The same file is being uploaded on another connection.", "Le même fichier est en cours d'envoi sur une autre connexion."},
 	"banned":                {"Too many failed logins from this address: try again later.", "Trop de connexions échouées depuis cette adresse : réessayez plus tard."},
 	"too_many_connections":  {"Too many connections from this address.", "Trop de connexions depuis cette adresse."},

@@ -257,3 +257,18 @@ func TestSamePathOnTwoConnectionsRefused(t *testing.T) {
 	}
 	u2.Abort()
 }
+
+func TestRegeneratedCredentialsEndOpenSessions(t *testing.T) {
+	f := ingesttest.New(t, ingesttest.Options{})
+	se := login(t, f)
+	if _, _, err := f.Service.RegenerateCredentials(context.Background(), f.Recorder); err != nil {
+		t.Fatal(err)
+	}
+	err := upload(t, se, dahuaSnap, JPEG(t, 6))
+	if cam2drive.ErrorCode(err) != cam2drive.CodeInvalidCredentials {
+		t.Fatalf("upload on a session of the old credentials: %v, want credentials_changed", err)
+	}
+	if _, err := f.Service.Login(context.Background(), f.Username, f.Password, "127.0.0.1"); err == nil {
+		t.Fatal("the old password still logs in")
+	}
+}

@@ -220,6 +220,9 @@ func (se *Session) plan(ctx context.Context, rel string) (layout.Info, targetInf
 		return info, targetInfo{}, fmt.Errorf("upload target: %w", err)
 	}
 	switch {
+	case t.SecretMAC != se.rec.SecretMAC:
+		// Credentials regenerated: connections opened with the old ones end here.
+		return info, targetInfo{}, cam2drive.Errorf(cam2drive.CodeInvalidCredentials, "credentials_changed")
 	case t.DiskID == "":
 		return info, targetInfo{}, cam2drive.Errorf(cam2drive.CodeForbidden, "no_disk")
 	case !t.Camera.CloudRecording:

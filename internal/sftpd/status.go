@@ -87,6 +87,8 @@ func message(e *cam2drive.Error) string {
 		return "the server is out of space, try again later"
 	case "upload_in_progress":
 		return "this file is being uploaded on another connection, try again later"
+	case "credentials_changed":
+		return "permission denied: the recorder's credentials were regenerated, log in again with the new ones"
 	case "banned":
 		return "too many failed logins from your address, try again later"
 	case "too_many_connections":

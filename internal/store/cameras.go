@@ -171,8 +171,9 @@ func boolInt(b bool) int {
 
 // UploadTarget is where an upload of one channel goes.
 type UploadTarget struct {
-	Camera cam2drive.Camera
-	DiskID string // "" when the recorder has no virtual disk
+	Camera    cam2drive.Camera
+	DiskID    string // "" when the recorder has no virtual disk
+	SecretMAC string // the recorder's current password hash: a session of old credentials stops here
 }
 
 // UploadTarget finds the camera of a recorder by number (0: the recorder's
@@ -187,8 +188,8 @@ func (db *DB) UploadTarget(ctx context.Context, recorderID string, number int) (
 	var created int64
 	c := &t.Camera
 	err := db.read().queryRow(ctx, `SELECT c.id, c.org_id, c.recorder_id, r.name, r.site_id, s.name, c.number, c.name, c.cloud_recording,
-		c.ai_enabled, c.created_at, COALESCE(d.id, '')`+cameraFrom+` LEFT JOIN virtual_disks d ON d.recorder_id = c.recorder_id WHERE `+cond, args...).
-		Scan(&c.ID, &c.OrgID, &c.RecorderID, &c.RecorderName, &c.SiteID, &c.SiteName, &c.Number, &c.Name, &cloud, &ai, &created, &t.DiskID)
+		c.ai_enabled, c.created_at, COALESCE(d.id, ''), r.secret_mac`+cameraFrom+` LEFT JOIN virtual_disks d ON d.recorder_id = c.recorder_id WHERE `+cond, args...).
+		Scan(&c.ID, &c.OrgID, &c.RecorderID, &c.RecorderName, &c.SiteID, &c.SiteName, &c.Number, &c.Name, &cloud, &ai, &created, &t.DiskID, &t.SecretMAC)
 	c.CloudRecording, c.AIEnabled, c.CreatedAt = cloud == 1, ai == 1, fromMS(created)
 	return t, err
 }
