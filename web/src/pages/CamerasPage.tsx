@@ -27,6 +27,7 @@ import { TableStatus } from '../components/TableStatus';
 import { useDebounced } from '../hooks/useDebounced';
 import { useQuery } from '../hooks/useQuery';
 import { useMe, useSession } from '../session';
+import { usePaging } from '../hooks/usePaging';
 
 /** A camera number filter: digits only, else no filter (the server refuses anything else). */
 export function numberFilter(value: string): string {
@@ -46,21 +47,15 @@ const FILTERS: { key: FilterKey; label: string; testId: string }[] = [
 export default function CamerasPage() {
   const { t } = useTranslation();
   const me = useMe();
-  const { prefs, can } = useSession();
+  const { can } = useSession();
   const notify = useNotify();
   const orgId = me.org.id;
   const manage = can('cameras.manage');
   usePageTitle(t('cameras.title'));
 
   const [filters, setFilters] = useState<Record<FilterKey, string>>({ name: '', number: '', recorder_name: '', site_name: '' });
-  const [page, setPage] = useState(0);
-  const [rows, setRows] = useState<number>(prefs.rows_per_page);
+  const { page, setPage, rows, setRows } = usePaging();
   const [editing, setEditing] = useState<Camera | null>(null);
-
-  useEffect(() => {
-    setRows(prefs.rows_per_page);
-    setPage(0);
-  }, [prefs.rows_per_page]);
 
   // Debounced as a string: a new object on every render would restart the timer for ever.
   const key = useDebounced(
@@ -172,10 +167,7 @@ export default function CamerasPage() {
           page={page}
           rowsPerPage={rows}
           onPageChange={setPage}
-          onRowsPerPageChange={(r) => {
-            setRows(r);
-            setPage(0);
-          }}
+          onRowsPerPageChange={setRows}
         />
       </Paper>
 

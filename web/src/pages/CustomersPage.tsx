@@ -17,7 +17,7 @@ import {
 import AddIcon from '@mui/icons-material/Add';
 import EditOutlinedIcon from '@mui/icons-material/EditOutlined';
 import SearchIcon from '@mui/icons-material/Search';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Navigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, type Org } from '../api';
@@ -32,6 +32,7 @@ import { useDebounced } from '../hooks/useDebounced';
 import { useQuery } from '../hooks/useQuery';
 import { CHILD_KIND } from '../menu';
 import { useMe, useSession } from '../session';
+import { usePaging } from '../hooks/usePaging';
 
 /** My customers (installer), My installers (distributor), Distributors (platform). */
 export default function CustomersPage() {
@@ -46,15 +47,9 @@ export default function CustomersPage() {
 
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), 300);
-  const [page, setPage] = useState(0);
-  const [rows, setRows] = useState<number>(prefs.rows_per_page);
+  const { page, setPage, rows, setRows } = usePaging();
   const [editing, setEditing] = useState<Org | null>(null);
   const [dialogOpen, setDialogOpen] = useState(false);
-
-  useEffect(() => {
-    setRows(prefs.rows_per_page);
-    setPage(0);
-  }, [prefs.rows_per_page]);
 
   const children = useQuery(
     () => api.listChildren(me.org.id, { kind: childKind ?? undefined, q, limit: rows, offset: page * rows }),
@@ -167,10 +162,7 @@ export default function CustomersPage() {
           page={page}
           rowsPerPage={rows}
           onPageChange={setPage}
-          onRowsPerPageChange={(r) => {
-            setRows(r);
-            setPage(0);
-          }}
+          onRowsPerPageChange={setRows}
         />
       </Paper>
       <CustomerDialog

@@ -34,6 +34,7 @@ import { useDebounced } from '../hooks/useDebounced';
 import { useQuery } from '../hooks/useQuery';
 import { formatCapacity } from '../recorders';
 import { useMe, useSession } from '../session';
+import { usePaging } from '../hooks/usePaging';
 
 export const wizardPath = (id: string) => `/recorders/${encodeURIComponent(id)}/configure`;
 
@@ -41,7 +42,7 @@ export const wizardPath = (id: string) => `/recorders/${encodeURIComponent(id)}/
 export default function RecordersPage() {
   const { t, i18n } = useTranslation();
   const me = useMe();
-  const { prefs, can } = useSession();
+  const { can } = useSession();
   const notify = useNotify();
   const navigate = useNavigate();
   const orgId = me.org.id;
@@ -51,16 +52,10 @@ export default function RecordersPage() {
   const [q, setQ] = useState('');
   const [siteFilter, setSiteFilter] = useState('');
   const dQ = useDebounced(q.trim(), 300);
-  const [page, setPage] = useState(0);
-  const [rows, setRows] = useState<number>(prefs.rows_per_page);
+  const { page, setPage, rows, setRows } = usePaging();
   const [editing, setEditing] = useState<Recorder | null>(null);
   const [dialogOpen, setDialogOpen] = useState(false);
   const [deleting, setDeleting] = useState<Recorder | null>(null);
-
-  useEffect(() => {
-    setRows(prefs.rows_per_page);
-    setPage(0);
-  }, [prefs.rows_per_page]);
 
   const sites = useQuery(() => api.listSites(orgId, { limit: 500 }), [orgId], can('sites.view'));
   const siteList = useMemo(() => sites.data?.items ?? [], [sites.data]);
@@ -220,10 +215,7 @@ export default function RecordersPage() {
           page={page}
           rowsPerPage={rows}
           onPageChange={setPage}
-          onRowsPerPageChange={(r) => {
-            setRows(r);
-            setPage(0);
-          }}
+          onRowsPerPageChange={setRows}
         />
       </Paper>
 

@@ -30,11 +30,12 @@ import { TableStatus } from '../components/TableStatus';
 import { useDebounced } from '../hooks/useDebounced';
 import { useQuery } from '../hooks/useQuery';
 import { useMe, useSession } from '../session';
+import { usePaging } from '../hooks/usePaging';
 
 export default function SitesPage() {
   const { t } = useTranslation();
   const me = useMe();
-  const { prefs, can } = useSession();
+  const { can } = useSession();
   const notify = useNotify();
   const orgId = me.org.id;
   const manage = can('sites.manage');
@@ -44,16 +45,10 @@ export default function SitesPage() {
   const [address, setAddress] = useState('');
   const dName = useDebounced(name.trim(), 300);
   const dAddress = useDebounced(address.trim(), 300);
-  const [page, setPage] = useState(0);
-  const [rows, setRows] = useState<number>(prefs.rows_per_page);
+  const { page, setPage, rows, setRows } = usePaging();
   const [editing, setEditing] = useState<Site | null>(null);
   const [dialogOpen, setDialogOpen] = useState(false);
   const [deleting, setDeleting] = useState<Site | null>(null);
-
-  useEffect(() => {
-    setRows(prefs.rows_per_page);
-    setPage(0);
-  }, [prefs.rows_per_page]);
 
   const sites = useQuery(
     () => api.listSites(orgId, { name: dName, address: dAddress, limit: rows, offset: page * rows }),
@@ -175,10 +170,7 @@ export default function SitesPage() {
           page={page}
           rowsPerPage={rows}
           onPageChange={setPage}
-          onRowsPerPageChange={(r) => {
-            setRows(r);
-            setPage(0);
-          }}
+          onRowsPerPageChange={setRows}
         />
       </Paper>
 

@@ -1,5 +1,5 @@
 import { Box, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, TextField, Typography } from '@mui/material';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { TablePager } from '../../components/TablePager';
@@ -7,20 +7,14 @@ import { TableStatus } from '../../components/TableStatus';
 import { formatDateTime } from '../../format';
 import { useQuery } from '../../hooks/useQuery';
 import { AUDIT_ACTIONS } from '../../roles';
-import { useMe, useSession } from '../../session';
+import { useMe } from '../../session';
+import { usePaging } from '../../hooks/usePaging';
 
 export function AuditTab() {
   const { t, i18n } = useTranslation();
   const me = useMe();
-  const { prefs } = useSession();
   const [action, setAction] = useState('');
-  const [page, setPage] = useState(0);
-  const [rows, setRows] = useState<number>(prefs.rows_per_page);
-
-  useEffect(() => {
-    setRows(prefs.rows_per_page);
-    setPage(0);
-  }, [prefs.rows_per_page]);
+  const { page, setPage, rows, setRows } = usePaging();
 
   const events = useQuery(
     () => api.listAudit(me.org.id, { action, limit: rows, offset: page * rows }),
@@ -98,10 +92,7 @@ export function AuditTab() {
         page={page}
         rowsPerPage={rows}
         onPageChange={setPage}
-        onRowsPerPageChange={(r) => {
-          setRows(r);
-          setPage(0);
-        }}
+        onRowsPerPageChange={setRows}
       />
     </>
   );

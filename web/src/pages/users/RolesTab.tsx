@@ -15,7 +15,7 @@ import AddIcon from '@mui/icons-material/Add';
 import EditOutlinedIcon from '@mui/icons-material/EditOutlined';
 import VisibilityOutlinedIcon from '@mui/icons-material/VisibilityOutlined';
 import DeleteOutlineIcon from '@mui/icons-material/DeleteOutline';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Role } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -26,24 +26,19 @@ import { TableStatus } from '../../components/TableStatus';
 import { useQuery } from '../../hooks/useQuery';
 import { roleLabel } from '../../roles';
 import { useMe, useSession } from '../../session';
+import { usePaging } from '../../hooks/usePaging';
 
 export function RolesTab() {
   const { t } = useTranslation();
   const me = useMe();
-  const { prefs, can } = useSession();
+  const { can } = useSession();
   const notify = useNotify();
   const orgId = me.org.id;
   const manage = can('roles.manage');
-  const [page, setPage] = useState(0);
-  const [rows, setRows] = useState<number>(prefs.rows_per_page);
+  const { page, setPage, rows, setRows } = usePaging();
   const [editing, setEditing] = useState<Role | null>(null);
   const [dialogOpen, setDialogOpen] = useState(false);
   const [deleting, setDeleting] = useState<Role | null>(null);
-
-  useEffect(() => {
-    setRows(prefs.rows_per_page);
-    setPage(0);
-  }, [prefs.rows_per_page]);
 
   const roles = useQuery(() => api.listRoles(orgId, { limit: rows, offset: page * rows }), [orgId, rows, page]);
   const catalogue = useQuery(() => api.permissions(), []);
@@ -131,10 +126,7 @@ export function RolesTab() {
         page={page}
         rowsPerPage={rows}
         onPageChange={setPage}
-        onRowsPerPageChange={(r) => {
-          setRows(r);
-          setPage(0);
-        }}
+        onRowsPerPageChange={setRows}
       />
       <RoleDialog
         open={dialogOpen}

@@ -16,7 +16,7 @@ import PersonAddAlt1OutlinedIcon from '@mui/icons-material/PersonAddAlt1Outlined
 import EditOutlinedIcon from '@mui/icons-material/EditOutlined';
 import DeleteOutlineIcon from '@mui/icons-material/DeleteOutline';
 import ForwardToInboxOutlinedIcon from '@mui/icons-material/ForwardToInboxOutlined';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type User } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -28,6 +28,7 @@ import { errorMessage } from '../../errors';
 import { useQuery } from '../../hooks/useQuery';
 import { roleLabel } from '../../roles';
 import { useMe, useSession } from '../../session';
+import { usePaging } from '../../hooks/usePaging';
 
 export function UsersTab() {
   const { t } = useTranslation();
@@ -37,16 +38,10 @@ export function UsersTab() {
   const orgId = me.org.id;
   const manage = can('users.manage');
   const [roleFilter, setRoleFilter] = useState('');
-  const [page, setPage] = useState(0);
-  const [rows, setRows] = useState<number>(prefs.rows_per_page);
+  const { page, setPage, rows, setRows } = usePaging();
   const [editing, setEditing] = useState<User | null>(null);
   const [dialogOpen, setDialogOpen] = useState(false);
   const [deleting, setDeleting] = useState<User | null>(null);
-
-  useEffect(() => {
-    setRows(prefs.rows_per_page);
-    setPage(0);
-  }, [prefs.rows_per_page]);
 
   const roles = useQuery(() => api.listRoles(orgId, { limit: 500 }), [orgId], can('roles.view'));
   const roleList = useMemo(() => roles.data?.items ?? [], [roles.data]);
@@ -187,10 +182,7 @@ export function UsersTab() {
         page={page}
         rowsPerPage={rows}
         onPageChange={setPage}
-        onRowsPerPageChange={(r) => {
-          setRows(r);
-          setPage(0);
-        }}
+        onRowsPerPageChange={setRows}
       />
       <UserDialog
         open={dialogOpen}
