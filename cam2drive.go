@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -316,7 +317,39 @@ type Recording struct {
 	Codec        string
 	Width        int
 	Height       int
-	CreatedAt    time.Time
+	Container    string // what the first bytes say: "mp4", "dhav", "mpegps", "mkv", "jpeg"…
+	// Objects derived by the media pipeline, beside the untouched original:
+	// a browser-playable MP4 (clips), a small thumbnail, a full-size poster
+	// and a strip of preview frames (clips). "" until produced.
+	MediaKey, ThumbKey, PosterKey, StripKey string
+	// ParentID is the clip a snapshot of the same event was folded into.
+	ParentID  string
+	CreatedAt time.Time
+}
+
+// Objects lists every stored object of the recording: the original and
+// what was derived from it, each once.
+func (r Recording) Objects() []string {
+	out := []string{r.ObjectKey}
+	for _, k := range []string{r.MediaKey, r.ThumbKey, r.PosterKey, r.StripKey} {
+		if k != "" && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Detection is something seen in a recording: by the recorder itself (its
+// event type), by a model, or by a rule over model outputs.
+type Detection struct {
+	ID          string
+	RecordingID string
+	Source      string // "recorder" | "model" | "rule"
+	Type        string // "motion" | "person" | "vehicle" | "animal" | a HOLO4 algorithm id
+	Label       string // e.g. "dog", "car"; the recorder's event type for Source "recorder"
+	Score       float64
+	Box         [4]float64    // x, y, w, h as fractions of the frame; zero when not located
+	Start, End  time.Duration // offsets from the recording's start
 }
 
 // RecorderHealth sums up how a recorder's uploads go.

@@ -77,7 +77,7 @@ func (s *Service) RegenerateCredentials(ctx context.Context, r cam2drive.Recorde
 func (s *Service) DeleteRecorder(ctx context.Context, orgID, id string) error {
 	gone, err := s.db.DeleteRecorder(ctx, orgID, id)
 	for _, r := range gone {
-		s.deleteObject(ctx, r.ObjectKey)
+		s.deleteObjects(ctx, r)
 	}
 	return err
 }

@@ -212,9 +212,16 @@ func (u *Upload) index(ctx context.Context, r *cam2drive.Recording) error {
 		return err
 	}
 	for _, old := range evicted {
-		svc.deleteObject(ctx, old.ObjectKey)
+		svc.deleteObjects(ctx, old)
 	}
 	return nil
+}
+
+// deleteObjects deletes a recording's original and derived objects.
+func (s *Service) deleteObjects(ctx context.Context, r cam2drive.Recording) {
+	for _, key := range r.Objects() {
+		s.deleteObject(ctx, key)
+	}
 }
 
 func (s *Service) deleteObject(ctx context.Context, key string) {

@@ -128,8 +128,10 @@ func (w *RetentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs])
 			return err
 		}
 		for _, r := range gone {
-			if err := w.Blobs.Delete(ctx, r.ObjectKey); err != nil {
-				w.Log.Warn("delete expired object", "recording_id", r.ID, "err", err)
+			for _, key := range r.Objects() {
+				if err := w.Blobs.Delete(ctx, key); err != nil {
+					w.Log.Warn("delete expired object", "recording_id", r.ID, "key", key, "err", err)
+				}
 			}
 		}
 		if len(gone) < 500 {

@@ -9,14 +9,16 @@ import (
 )
 
 const recordingCols = `id, org_id, site_id, recorder_id, camera_id, disk_id, start_ms, end_ms, timed, kind, event_type, event_code,
-	status, status_reason, object_key, size, sha256, source_path, duration_ms, codec, width, height, created_at`
+	status, status_reason, object_key, size, sha256, source_path, duration_ms, codec, width, height, container,
+	media_key, thumb_key, poster_key, strip_key, parent_id, created_at`
 
 func scanRecording(r row) (cam2drive.Recording, error) {
 	var x cam2drive.Recording
 	var start, end, created, duration int64
 	var timed int
 	err := r.Scan(&x.ID, &x.OrgID, &x.SiteID, &x.RecorderID, &x.CameraID, &x.DiskID, &start, &end, &timed, &x.Kind, &x.EventType,
-		&x.EventCode, &x.Status, &x.StatusReason, &x.ObjectKey, &x.Size, &x.SHA256, &x.SourcePath, &duration, &x.Codec, &x.Width, &x.Height, &created)
+		&x.EventCode, &x.Status, &x.StatusReason, &x.ObjectKey, &x.Size, &x.SHA256, &x.SourcePath, &duration, &x.Codec, &x.Width, &x.Height, &x.Container,
+		&x.MediaKey, &x.ThumbKey, &x.PosterKey, &x.StripKey, &x.ParentID, &created)
 	x.Start, x.End, x.Timed, x.CreatedAt = fromMS(start), fromMS(end), timed == 1, fromMS(created)
 	x.Duration = time.Duration(duration) * time.Millisecond
 	return x, err
@@ -97,10 +99,10 @@ func (tx *Tx) InsertRecording(ctx context.Context, r *cam2drive.Recording) error
 		r.ID = cam2drive.NewID()
 	}
 	r.CreatedAt = time.Now().UTC()
-	_, err := tx.q.exec(ctx, `INSERT INTO recordings (`+recordingCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := tx.q.exec(ctx, `INSERT INTO recordings (`+recordingCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.OrgID, r.SiteID, r.RecorderID, r.CameraID, r.DiskID, ms(r.Start), ms(r.End), boolInt(r.Timed), r.Kind, r.EventType,
 		r.EventCode, r.Status, r.StatusReason, r.ObjectKey, r.Size, r.SHA256, r.SourcePath, r.Duration.Milliseconds(), r.Codec,
-		r.Width, r.Height, ms(r.CreatedAt))
+		r.Width, r.Height, r.Container, r.MediaKey, r.ThumbKey, r.PosterKey, r.StripKey, r.ParentID, ms(r.CreatedAt))
 	return err
 }
 
@@ -196,11 +198,13 @@ func prefixCols(prefix, cols string) string {
 	return strings.Join(parts, ", ")
 }
 
-// SetRecordingMedia records what processing found: the media's properties
-// and the status ("ready", or "failed" with a reason).
+// SetRecordingMedia records what processing found: the media's properties,
+// the derived objects and the status ("ready", or "failed" with a reason).
 func (db *DB) SetRecordingMedia(ctx context.Context, r cam2drive.Recording) error {
-	n, err := db.write().exec(ctx, `UPDATE recordings SET status = ?, status_reason = ?, duration_ms = ?, codec = ?, width = ?, height = ?
-		WHERE org_id = ? AND id = ?`, r.Status, r.StatusReason, r.Duration.Milliseconds(), r.Codec, r.Width, r.Height, r.OrgID, r.ID)
+	n, err := db.write().exec(ctx, `UPDATE recordings SET status = ?, status_reason = ?, duration_ms = ?, codec = ?, width = ?, height = ?,
+		container = ?, media_key = ?, thumb_key = ?, poster_key = ?, strip_key = ?
+		WHERE org_id = ? AND id = ?`, r.Status, r.StatusReason, r.Duration.Milliseconds(), r.Codec, r.Width, r.Height,
+		r.Container, r.MediaKey, r.ThumbKey, r.PosterKey, r.StripKey, r.OrgID, r.ID)
 	if err == nil && n == 0 {
 		return cam2drive.ErrNotFound
 	}
