@@ -14,8 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/cam2drive/cam2drive"
 	"github.com/cam2drive/cam2drive/internal/auth"
 	"github.com/cam2drive/cam2drive/internal/blob"
@@ -56,6 +54,8 @@ type Service struct {
 
 	mu       sync.Mutex
 	inFlight map[string]bool // spool files being written: one writer per path
+
+	indexQ indexQueue // uploads waiting to be indexed (group commit)
 }
 
 // claim reserves a spool file for one upload; false when another upload of
@@ -208,7 +208,3 @@ type ProcessArgs struct {
 
 // Kind names the job for River.
 func (ProcessArgs) Kind() string { return "process_recording" }
-
-func (s *Service) enqueue(ctx context.Context, tx *store.Tx, r cam2drive.Recording) error {
-	return s.queue.InsertTx(ctx, tx, ProcessArgs{RecordingID: r.ID, OrgID: r.OrgID}, &river.InsertOpts{MaxAttempts: 5})
-}

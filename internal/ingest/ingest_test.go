@@ -86,6 +86,9 @@ func TestUploadBecomesOneRecording(t *testing.T) {
 			if got := f.Object(t, r.ObjectKey); !bytes.Equal(got, data) {
 				t.Errorf("stored %d bytes, want the %d uploaded", len(got), len(data))
 			}
+			if objs, err := f.Blobs.List(context.Background(), "org/"); err != nil || len(objs) != 1 {
+				t.Errorf("%d objects stored (%v), want 1: the re-sent copy must not stay", len(objs), err)
+			}
 		})
 	}
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/cam2drive/cam2drive"
 	"github.com/cam2drive/cam2drive/internal/ingest/layout"
-	"github.com/cam2drive/cam2drive/internal/store"
 )
 
 // Upload is a file being received. Bytes go to a spool file; Commit makes
@@ -142,24 +141,26 @@ func (u *Upload) ingest(ctx context.Context, spool string) error {
 		return u.se.refuse(ctx, u.rel, err)
 	}
 	r := u.recording(size, sum)
-	if dup, err := u.duplicate(ctx, r); err != nil || dup {
-		if dup {
-			os.Remove(spool)
-		}
-		return err
-	}
 	if err := svc.store(ctx, r.ObjectKey, spool); err != nil {
 		return fmt.Errorf("store %s: %w", r.ObjectKey, err)
 	}
-	if err := u.index(ctx, &r); err != nil {
+	dup, evicted, err := svc.index(ctx, &r)
+	if err != nil || dup {
+		// A duplicate (a re-send after a lost reply) is acknowledged without
+		// a second copy.
 		svc.deleteObject(ctx, r.ObjectKey)
-		if cam2drive.ErrorCode(err) == cam2drive.CodeQuota {
-			os.Remove(spool)
-			return u.se.refuse(ctx, u.rel, err)
-		}
+	}
+	if cam2drive.ErrorCode(err) == cam2drive.CodeQuota {
+		os.Remove(spool)
+		return u.se.refuse(ctx, u.rel, err)
+	}
+	if err != nil {
 		return err
 	}
 	os.Remove(spool)
+	for _, old := range evicted {
+		svc.deleteObjects(ctx, old)
+	}
 	return nil
 }
 
@@ -174,47 +175,6 @@ func (u *Upload) recording(size int64, sum string) cam2drive.Recording {
 		DiskID: u.target.diskID, Start: u.info.Start, End: u.info.End, Timed: u.info.Timed, Kind: string(u.info.Kind),
 		EventType: string(u.info.Event), EventCode: u.info.EventCode, Status: "processing", ObjectKey: key,
 		Size: size, SHA256: sum, SourcePath: u.rel}
-}
-
-// duplicate tells whether the same path with the same bytes is indexed
-// already: a recorder that re-sends after a lost reply creates no copy.
-func (u *Upload) duplicate(ctx context.Context, r cam2drive.Recording) (bool, error) {
-	_, err := u.se.svc.db.RecordingBySource(ctx, r.RecorderID, r.SourcePath, r.SHA256)
-	if cam2drive.IsNotFound(err) {
-		return false, nil
-	}
-	return err == nil, err
-}
-
-// index reserves space, inserts the recording and queues its processing in
-// one transaction; recordings evicted to make room lose their objects after
-// the commit.
-func (u *Upload) index(ctx context.Context, r *cam2drive.Recording) error {
-	svc := u.se.svc
-	var evicted []cam2drive.Recording
-	err := svc.db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.RecordingBySource(ctx, r.RecorderID, r.SourcePath, r.SHA256); err == nil {
-			return nil // indexed by a concurrent upload of the same file
-		}
-		var err error
-		if evicted, err = tx.ReserveSpace(ctx, r.DiskID, r.Size); err != nil {
-			return err
-		}
-		if err := tx.InsertRecording(ctx, r); err != nil {
-			return err
-		}
-		if err := tx.RecordUpload(ctx, r.RecorderID, svc.now()); err != nil {
-			return err
-		}
-		return svc.enqueue(ctx, tx, *r)
-	})
-	if err != nil {
-		return err
-	}
-	for _, old := range evicted {
-		svc.deleteObjects(ctx, old)
-	}
-	return nil
 }
 
 // deleteObjects deletes a recording's original and derived objects.

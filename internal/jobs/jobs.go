@@ -97,6 +97,24 @@ func (q *Queue) InsertTx(ctx context.Context, tx *store.Tx, args river.JobArgs, 
 	return nil
 }
 
+// InsertManyTx adds several jobs inside a store transaction with one
+// statement (a batch of uploads indexed together queues its jobs at once).
+func (q *Queue) InsertManyTx(ctx context.Context, tx *store.Tx, params []river.InsertManyParams) error {
+	if len(params) == 0 {
+		return nil
+	}
+	var err error
+	if q.pg != nil {
+		_, err = q.pg.InsertManyTx(ctx, tx.PgxTx(), params)
+	} else {
+		_, err = q.lite.InsertManyTx(ctx, tx.SQLTx(), params)
+	}
+	if err != nil {
+		return fmt.Errorf("enqueue %d jobs: %w", len(params), err)
+	}
+	return nil
+}
+
 // Insert adds a job outside any transaction.
 func (q *Queue) Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
 	var err error
