@@ -4,14 +4,10 @@
 package media
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os/exec"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -27,28 +23,32 @@ type Info struct {
 	Format   string        // ffprobe's format name, e.g. "mov,mp4,m4a,3gp,3g2,mj2", "dhav", "mpeg"
 	Duration time.Duration // 0 when unknown (fragmented MP4 headers say nothing)
 	Codec    string        // first video stream's codec, e.g. "h264", "hevc", "mjpeg"
+	PixFmt   string        // its pixel format, e.g. "yuv420p"; "" when unknown
 	Width    int
 	Height   int
+	Audio    string // first audio stream's codec, "" when there is none
 }
 
 // ProbeArgs is the ffprobe command line for path.
 func ProbeArgs(path string) []string {
-	return []string{"-v", "error", "-hide_banner", "-print_format", "json", "-show_format", "-show_streams", "-select_streams", "v:0", "--", path}
+	return []string{"-v", "error", "-hide_banner", "-print_format", "json", "-show_format", "-show_streams", "--", path}
 }
 
-// Probe describes a media file; an unreadable or truncated container is an error.
+// Probe describes a media file; an unreadable or truncated container is an
+// error (a *Error when the file is at fault).
 func (t Tools) Probe(ctx context.Context, path string) (Info, error) {
-	out, err := t.run(ctx, t.ffprobe(), ProbeArgs(path))
+	out, err := t.run(ctx, t.ffprobe(), ProbeArgs(path), 0)
 	if err != nil {
 		return Info{}, err
 	}
 	return parseProbe(out)
 }
 
-// Check is Probe for callers that only need to know the file is whole: it
-// must have a decodable video stream.
+// Check is for callers that only need to know a clip is whole: it must have
+// a video stream and, for an MP4, boxes that fill the file. An MP4 whose
+// header says everything is checked without running ffprobe.
 func (t Tools) Check(ctx context.Context, path string) error {
-	_, err := t.Probe(ctx, path)
+	_, err := t.Inspect(ctx, path)
 	return err
 }
 
@@ -58,7 +58,9 @@ type probeJSON struct {
 		Duration string `json:"duration"`
 	} `json:"format"`
 	Streams []struct {
+		Type   string `json:"codec_type"`
 		Codec  string `json:"codec_name"`
+		PixFmt string `json:"pix_fmt"`
 		Width  int    `json:"width"`
 		Height int    `json:"height"`
 	} `json:"streams"`
@@ -69,11 +71,18 @@ func parseProbe(out []byte) (Info, error) {
 	if err := json.Unmarshal(out, &p); err != nil {
 		return Info{}, fmt.Errorf("ffprobe output: %w", err)
 	}
-	if len(p.Streams) == 0 || p.Streams[0].Codec == "" {
-		return Info{}, errors.New("no video stream")
+	info := Info{Format: p.Format.Name}
+	for _, s := range p.Streams {
+		switch {
+		case s.Type == "video" && info.Codec == "" && s.Codec != "":
+			info.Codec, info.PixFmt, info.Width, info.Height = s.Codec, s.PixFmt, s.Width, s.Height
+		case s.Type == "audio" && info.Audio == "":
+			info.Audio = s.Codec
+		}
 	}
-	s := p.Streams[0]
-	info := Info{Format: p.Format.Name, Codec: s.Codec, Width: s.Width, Height: s.Height}
+	if info.Codec == "" {
+		return Info{}, &Error{Key: ReasonNoVideo, Err: fmt.Errorf("no video stream in %q", p.Format.Name)}
+	}
 	if d, err := strconv.ParseFloat(p.Format.Duration, 64); err == nil && d > 0 {
 		info.Duration = time.Duration(d * float64(time.Second))
 	}
@@ -87,23 +96,9 @@ func (t Tools) ffprobe() string {
 	return "ffprobe"
 }
 
-// run executes a tool with the timeout; its stderr explains a failure.
-func (t Tools) run(ctx context.Context, bin string, args []string) ([]byte, error) {
-	timeout := t.Timeout
-	if timeout == 0 {
-		timeout = 2 * time.Minute
+func (t Tools) ffmpeg() string {
+	if t.FFmpeg != "" {
+		return t.FFmpeg
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if len(msg) > 500 {
-			msg = msg[:500]
-		}
-		return nil, fmt.Errorf("%s: %w: %s", bin, err, msg)
-	}
-	return stdout.Bytes(), nil
+	return "ffmpeg"
 }
