@@ -1,0 +1,325 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cam2drive/cam2drive"
+	"github.com/cam2drive/cam2drive/internal/config"
+	"github.com/cam2drive/cam2drive/internal/ingest/layout"
+	"github.com/cam2drive/cam2drive/internal/media"
+	"github.com/cam2drive/cam2drive/internal/store"
+)
+
+func paris(t testing.TB) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Paris")
+	must(t, err)
+	return loc
+}
+
+// Every planned path reads back, through the ingest's own parser, as the
+// camera, time, event and kind the plan meant, inside yesterday-to-now.
+func TestDemoPlanReadsBack(t *testing.T) {
+	loc := paris(t)
+	now := time.Date(2025, 3, 30, 14, 20, 0, 0, loc) // the day clocks go forward
+	plan := demoPlan(now, loc, 30)
+	from := time.Date(2025, 3, 29, 0, 0, 0, 0, loc)
+	seen := map[string]bool{}
+	events := map[string]map[string]bool{}
+	perCamera := map[[2]int]int{}
+	for _, f := range plan {
+		if seen[f.Path] {
+			t.Fatalf("path %s planned twice", f.Path)
+		}
+		seen[f.Path] = true
+		info, err := layout.Parse(f.Path, loc, now)
+		must(t, err)
+		brand := demoRecorders[f.Recorder].Manufacturer
+		if info.Brand != brand || info.Channel != f.Camera || !info.Start.Equal(f.Start) ||
+			string(info.Event) != f.Event || string(info.Kind) != f.Kind || !info.Timed {
+			t.Errorf("%s reads as %+v, planned %+v", f.Path, info, f)
+		}
+		if f.Start.Before(from) || !f.Start.Before(now) {
+			t.Errorf("%s at %s, outside %s – %s", f.Path, f.Start, from, now)
+		}
+		if f.Night != (f.Start.Hour() < 7 || f.Start.Hour() >= 20) {
+			t.Errorf("%s at %s: night %v", f.Path, f.Start, f.Night)
+		}
+		if events[brand] == nil {
+			events[brand] = map[string]bool{}
+		}
+		events[brand][f.Event] = true
+		perCamera[[2]int{f.Recorder, f.Camera}]++
+	}
+	if len(perCamera) != 6 {
+		t.Fatalf("cameras with files: %d, want 6", len(perCamera))
+	}
+	for cam, n := range perCamera {
+		if n < 30 || n > 60 {
+			t.Errorf("camera %v: %d files for 30 events", cam, n)
+		}
+	}
+	want := map[string][]string{
+		"dahua":     {"alarm", "intelligent", "manual", "motion", "regular"},
+		"hikvision": {"face", "intrusion", "line_crossing", "motion", "regular"},
+	}
+	for brand, w := range want {
+		var got []string
+		for e := range events[brand] {
+			got = append(got, e)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, w) {
+			t.Errorf("%s events %v, want %v", brand, got, w)
+		}
+	}
+	if !slices.EqualFunc(plan, demoPlan(now, loc, 30), func(a, b demoFile) bool { return a == b }) {
+		t.Error("the same now gave another plan")
+	}
+}
+
+// Dahua events with both files name the snapshot and the clip at the same
+// second, as an NVR does; clips say where they end.
+func TestDemoPlanDahuaPairs(t *testing.T) {
+	loc := paris(t)
+	plan := demoPlan(time.Date(2025, 11, 22, 23, 59, 0, 0, loc), loc, 40)
+	pairs := 0
+	for i, f := range plan {
+		if demoRecorders[f.Recorder].Manufacturer != "dahua" || f.Kind != "clip" {
+			continue
+		}
+		if !strings.Contains(f.Path, "/dav/") || !strings.HasSuffix(f.Path, "[0@0][0].mp4") {
+			t.Errorf("Dahua clip path %s", f.Path)
+		}
+		if i > 0 && plan[i-1].Kind == "snapshot" && plan[i-1].Start.Equal(f.Start) && plan[i-1].Camera == f.Camera {
+			pairs++
+		}
+	}
+	if pairs < 10 {
+		t.Errorf("%d snapshot + clip pairs, want a good number", pairs)
+	}
+}
+
+func TestOSDText(t *testing.T) {
+	for in, want := range map[string]string{
+		"Entrée":                "Entrée",
+		"Quai de livraison":     "Quai de livraison",
+		"a:b,c;d'e\\f%g[h]=i":   "abcdefghi",
+		"  CH-1.2  ":            "CH-1.2",
+		"%{pts\\:hms} injected": "ptshms injected",
+	} {
+		if got := osdText(in); got != want {
+			t.Errorf("osdText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFootageArgs(t *testing.T) {
+	s := footageSpec{Label: "Caisse", Scene: 1, Width: 640, Height: 360}
+	args := strings.Join(footageArgs(s, "out.mp4", "snap-%d.jpg", true), " ")
+	for _, want := range []string{"-f lavfi", "s=640x360", "d=12", "libx264", "-f mp4 out.mp4", "+faststart", "snap-%d.jpg",
+		"text='Caisse'", "eq(n\\,20)+eq(n\\,60)+eq(n\\,100)"} {
+		if !strings.Contains(args, want) {
+			t.Errorf("args lack %q: %s", want, args)
+		}
+	}
+	s.PS, s.Night = true, true
+	args = strings.Join(footageArgs(s, "out.ps", "snap-%d.jpg", false), " ")
+	for _, want := range []string{"-f mpeg out.ps", "hue=s=0"} {
+		if !strings.Contains(args, want) {
+			t.Errorf("args lack %q: %s", want, args)
+		}
+	}
+	if strings.Contains(args, "drawtext") || strings.Contains(args, "faststart") {
+		t.Errorf("text or MP4 options where none belong: %s", args)
+	}
+	if (footageSpec{Label: "a"}).key() == (footageSpec{Label: "b"}).key() {
+		t.Error("two scenes share a cache folder")
+	}
+}
+
+func TestDialAddr(t *testing.T) {
+	for in, want := range map[string]string{":2121": "127.0.0.1:2121", "0.0.0.0:21": "127.0.0.1:21",
+		"ftp.example.com:2121": "ftp.example.com:2121", "[::]:2121": "127.0.0.1:2121"} {
+		if got := dialAddr(in); got != want {
+			t.Errorf("dialAddr(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The drawn footage is what the ingest accepts: an H.264 MP4, an H.264
+// MPEG-PS behind Hikvision's header, and JPEG snapshots.
+func TestFootageDrawn(t *testing.T) {
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		t.Fatal("ffmpeg is needed (scripts/install-deps.sh)")
+	}
+	ctx := context.Background()
+	cache := footageCache{dir: t.TempDir()}
+	tools := media.Tools{}
+	for _, ps := range []bool{false, true} {
+		f, err := cache.get(ctx, footageSpec{Label: "Entrée", Scene: 2, PS: ps, Width: 640, Height: 360})
+		must(t, err)
+		info, err := tools.Probe(ctx, f.Clip)
+		must(t, err)
+		wantFormat := "mov,mp4,m4a,3gp,3g2,mj2"
+		if ps {
+			wantFormat = "mpeg"
+			head := make([]byte, 4)
+			file, err := os.Open(f.Clip)
+			must(t, err)
+			_, err = io.ReadFull(file, head)
+			file.Close()
+			must(t, err)
+			if string(head) != "IMKH" {
+				t.Errorf("PS clip starts with %q", head)
+			}
+		}
+		if info.Format != wantFormat || info.Codec != "h264" || info.Width != 640 || info.Height != 360 || info.Duration < 9*time.Second {
+			t.Errorf("clip (ps %v): %+v", ps, info)
+		}
+		for _, s := range f.Snaps {
+			b, err := os.ReadFile(s)
+			must(t, err)
+			if !bytes.HasPrefix(b, []byte{0xFF, 0xD8}) || !bytes.HasSuffix(b, []byte{0xFF, 0xD9}) {
+				t.Errorf("%s is not a whole JPEG", s)
+			}
+		}
+		again, err := cache.get(ctx, footageSpec{Label: "Entrée", Scene: 2, PS: ps, Width: 640, Height: 360})
+		must(t, err)
+		if again.Clip != f.Clip {
+			t.Errorf("cache missed: %s then %s", f.Clip, again.Clip)
+		}
+	}
+}
+
+// The demo creates its client, user, site, recorders and cameras, and
+// uploads its plan through the real FTP server: the recordings are indexed
+// on the right cameras with the right events and times. A second run adds
+// nothing and prints the login again.
+func TestDemoUploadsOverFTP(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	must(t, run(ctx, []string{"admin", "bootstrap", "--data-dir", dir, "--email", "root@example.com", "--password", "Platform-key-9931"}, &out, &errOut))
+	a, err := build(ctx, config.Config{DataDir: dir}, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
+	must(t, err)
+	defer a.close()
+	loc := paris(t)
+	o := demoOptions{Email: "demo@example.com", Password: "Croissant-du-matin-7", Events: 3, Now: time.Now()}
+	out.Reset()
+	must(t, a.runDemo(ctx, o, &out, &errOut))
+	if !strings.Contains(out.String(), "e-mail: demo@example.com\npassword: Croissant-du-matin-7\n") {
+		t.Errorf("output lacks the login:\n%s", out.String())
+	}
+	if !strings.Contains(errOut.String(), "uploaded ") {
+		t.Errorf("no progress on stderr:\n%s", errOut.String())
+	}
+
+	u, err := a.db.UserByEmail(ctx, o.Email)
+	must(t, err)
+	if u.Status != cam2drive.UserActive || u.RoleName == "" {
+		t.Errorf("demo user %+v", u)
+	}
+	if _, err := a.auth.Login(ctx, o.Email, o.Password, "127.0.0.1", "test"); err != nil {
+		t.Errorf("demo user can't log in: %v", err)
+	}
+	client, err := a.db.Org(ctx, u.OrgID)
+	must(t, err)
+	parent, err := a.db.Org(ctx, client.ParentID)
+	must(t, err)
+	if client.Kind != cam2drive.KindClient || parent.Kind != cam2drive.KindInstaller {
+		t.Errorf("client %+v under %+v", client, parent)
+	}
+	checkDemoRecordings(t, a, client.ID, demoPlan(o.Now, loc, o.Events))
+	if scenes, err := os.ReadDir(filepath.Join(dir, "cache", "demo")); err != nil || len(scenes) != 12 {
+		t.Errorf("footage cache: %d scenes (want 12, day and night of 6 cameras), %v", len(scenes), err)
+	}
+
+	// Second run, through the command line: nothing new.
+	before := countRecordings(t, a, client.ID)
+	out.Reset()
+	must(t, run(ctx, []string{"demo", "--data-dir", dir, "--email", "DEMO@example.com", "--events", "3"}, &out, io.Discard))
+	if !strings.Contains(out.String(), "already exists") || !strings.Contains(out.String(), "e-mail: demo@example.com") {
+		t.Errorf("second run said:\n%s", out.String())
+	}
+	if after := countRecordings(t, a, client.ID); after != before {
+		t.Errorf("second run: %d recordings, then %d", before, after)
+	}
+}
+
+func countRecordings(t *testing.T, a *app, orgID string) int {
+	t.Helper()
+	_, n, err := a.db.Recordings(context.Background(), orgID, store.RecordingFilter{}, cam2drive.Page{Limit: 1})
+	must(t, err)
+	return n
+}
+
+// checkDemoRecordings compares the client's recordings with the plan.
+func checkDemoRecordings(t *testing.T, a *app, orgID string, plan []demoFile) {
+	t.Helper()
+	ctx := context.Background()
+	cams, _, err := a.db.Cameras(ctx, orgID, store.CameraFilter{}, cam2drive.Page{Limit: 100})
+	must(t, err)
+	camera := map[string]cam2drive.Camera{}
+	for _, c := range cams {
+		camera[c.ID] = c
+		if !c.CloudRecording {
+			t.Errorf("camera %s: cloud recording off", c.Name)
+		}
+	}
+	if len(cams) != 6 {
+		t.Fatalf("%d cameras, want 6", len(cams))
+	}
+	recs, n, err := a.db.Recordings(ctx, orgID, store.RecordingFilter{}, cam2drive.Page{Limit: 1000})
+	must(t, err)
+	if n != len(plan) {
+		t.Fatalf("%d recordings, want the %d files planned", n, len(plan))
+	}
+	byPath := map[string]cam2drive.Recording{}
+	for _, r := range recs {
+		byPath[r.SourcePath] = r
+	}
+	for _, f := range plan {
+		r, ok := byPath[f.Path]
+		if !ok {
+			t.Errorf("no recording for %s", f.Path)
+			continue
+		}
+		c := camera[r.CameraID]
+		if c.Number != f.Camera || c.RecorderName != demoRecorders[f.Recorder].Name || c.Name != demoRecorders[f.Recorder].Cameras[f.Camera-1].Name {
+			t.Errorf("%s on camera %d %q of %q", f.Path, c.Number, c.Name, c.RecorderName)
+		}
+		if !r.Start.Equal(f.Start) || r.EventType != f.Event || r.Kind != f.Kind || r.Size == 0 {
+			t.Errorf("%s indexed as start %s %s %s size %d; planned %s %s %s", f.Path, r.Start, r.EventType, r.Kind, r.Size, f.Start, f.Event, f.Kind)
+		}
+	}
+	// Stored as uploaded: a Hikvision clip keeps its IMKH header.
+	hik := 0
+	for _, r := range recs {
+		if r.Kind != "clip" || camera[r.CameraID].RecorderName != demoRecorders[1].Name {
+			continue
+		}
+		hik++
+		rc, err := a.blobs.Open(ctx, r.ObjectKey, 0, 4)
+		must(t, err)
+		head, err := io.ReadAll(rc)
+		rc.Close()
+		must(t, err)
+		if string(head) != "IMKH" {
+			t.Errorf("%s stored starting with %q", r.SourcePath, head)
+		}
+	}
+	if want := slices.ContainsFunc(plan, func(f demoFile) bool { return f.Kind == "clip" && f.Recorder == 1 }); want != (hik > 0) {
+		t.Errorf("%d Hikvision clips stored; planned: %v", hik, want)
+	}
+}
