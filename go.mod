@@ -16,11 +16,7 @@ require (
 	modernc.org/sqlite v1.61.1
 )
 
-require (
-	github.com/hashicorp/errwrap v1.0.0 // indirect
-	github.com/hashicorp/go-multierror v1.1.1 // indirect
-	github.com/jlaffaye/ftp v0.2.4 // indirect
-)
+require github.com/jlaffaye/ftp v0.2.4
 
 require (
 	github.com/beorn7/perks v1.0.1 // indirect
