@@ -3,11 +3,8 @@ package httpapi
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/cam2drive/cam2drive"
-	"github.com/cam2drive/cam2drive/internal/authz"
-	"github.com/cam2drive/cam2drive/internal/store"
 )
 
 type diskJSON struct {
@@ -108,63 +105,4 @@ func (s *Server) detachDisk(c *call) error {
 		return err
 	}
 	return s.getDisk(c)
-}
-
-type recordingJSON struct {
-	ID         string `json:"id"`
-	CameraID   string `json:"camera_id"`
-	SiteID     string `json:"site_id"`
-	RecorderID string `json:"recorder_id"`
-	Start      string `json:"start" format:"date-time"`
-	End        string `json:"end" format:"date-time"`
-	Kind       string `json:"kind" enum:"clip,snapshot"`
-	EventType  string `json:"event_type"`
-	Status     string `json:"status" enum:"ready,processing,failed"`
-	Size       int64  `json:"size"`
-	SourcePath string `json:"source_path"`
-}
-
-func toRecording(r cam2drive.Recording) recordingJSON {
-	return recordingJSON{ID: r.ID, CameraID: r.CameraID, SiteID: r.SiteID, RecorderID: r.RecorderID, Start: rfc(r.Start), End: rfc(r.End),
-		Kind: r.Kind, EventType: r.EventType, Status: r.Status, Size: r.Size, SourcePath: r.SourcePath}
-}
-
-func (s *Server) listRecordings(c *call) error {
-	p, err := c.page()
-	if err != nil {
-		return err
-	}
-	f := store.RecordingFilter{SiteID: c.query("site_id"), ViewerID: c.viewer()}
-	if v := c.query("camera_ids"); v != "" {
-		f.CameraIDs = strings.Split(v, ",")
-	}
-	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
-		if v := c.query(name); v != "" {
-			if *dst, err = time.Parse(time.RFC3339, v); err != nil {
-				return cam2drive.Invalid(map[string]string{name: "invalid_time"})
-			}
-		}
-	}
-	recs, total, err := s.DB.Recordings(c.r.Context(), c.org.ID, f, p)
-	if err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, newList(mapList(recs, toRecording), total, p))
-}
-
-func (s *Server) getRecording(c *call) error {
-	r, err := s.DB.Recording(c.r.Context(), c.org.ID, c.r.PathValue("recording_id"), c.viewer())
-	if err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, toRecording(r))
-}
-
-// viewer is the user whose camera restrictions apply to what this call
-// sees: everyone but those who manage cameras (they set the restrictions).
-func (c *call) viewer() string {
-	if hasPerm(c.who, authz.CamerasManage) {
-		return ""
-	}
-	return c.who.User.ID
 }

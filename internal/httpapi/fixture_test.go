@@ -56,7 +56,10 @@ type env struct {
 	Server   *httpapi.Server
 	HTTP     *httptest.Server
 	Registry *prometheus.Registry
+	Blobs    blob.Store
 	seq      atomic.Int64
+	// later moves the media clock forward (nanoseconds), to expire signed URLs.
+	later atomic.Int64
 }
 
 func newEnv(t testing.TB, d store.Dialect) *env {
@@ -85,10 +88,12 @@ func newEnv(t testing.TB, d store.Dialect) *env {
 	deps := ingestDeps
 	deps.Service = svc
 	reg := prometheus.NewRegistry()
-	srv := httpapi.New(httpapi.Deps{DB: db, Auth: a, Tenancy: ten, Log: log, Registry: reg, Ready: db.Ping, Ingest: deps})
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return &env{DB: db, Auth: a, Tenancy: ten, Ingest: svc, Server: srv, HTTP: ts, Registry: reg}
+	e := &env{DB: db, Auth: a, Tenancy: ten, Ingest: svc, Registry: reg, Blobs: blobs}
+	media := httpapi.MediaDeps{Blobs: blobs, Key: serverKey, Now: func() time.Time { return time.Now().Add(time.Duration(e.later.Load())) }}
+	e.Server = httpapi.New(httpapi.Deps{DB: db, Auth: a, Tenancy: ten, Log: log, Registry: reg, Ready: db.Ping, Ingest: deps, Media: media})
+	e.HTTP = httptest.NewServer(e.Server.Handler())
+	t.Cleanup(e.HTTP.Close)
+	return e
 }
 
 // next returns a number unique within the env, for names and e-mails.

@@ -715,7 +715,8 @@ func testRecordings(t *testing.T, f *fixture) {
 		}
 	}
 	for _, tc := range []struct{ q, field string }{
-		{"from=yesterday", "from"}, {"to=2021-03-01", "to"}, {"from=2021-03-01T10:00:00", "from"}, {"to=" + url.QueryEscape("2021-03-01 10:00:00Z"), "to"},
+		{"from=yesterday", "from"}, {"to=2021-02-30", "to"}, {"from=2021-03-01T25:00:00", "from"}, {"to=" + url.QueryEscape("2021-03-01 10:00:00Z"), "to"},
+		{"from=2021-03-02&to=2021-03-01", "to"}, // local days (recordings_test.go checks them)
 	} {
 		e := f.as(t, f.Viewer, "GET", "/orgs/"+org+"/recordings?"+tc.q, nil).wantErr(t, 400, "invalid", tc.q)
 		wantFields(t, e, tc.q, tc.field)

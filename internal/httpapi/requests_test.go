@@ -115,6 +115,8 @@ var routeBodies = map[string]func(tg target) any{
 	"POST /orgs/{org_id}/virtual-disks/{disk_id}/detach": nil,
 
 	"GET /orgs/{org_id}/recordings":                nil,
+	"GET /orgs/{org_id}/recordings/calendar":       nil,
+	"GET /orgs/{org_id}/recordings/histogram":      nil,
 	"GET /orgs/{org_id}/recordings/{recording_id}": nil,
 
 	"GET /orgs/{org_id}/audit": nil,

@@ -77,8 +77,10 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/orgs/{org_id}/virtual-disks/{disk_id}/attach", perm: authz.SubscriptionsManage, summary: "Attach a disk to a recorder", req: attachReq{}, resp: diskJSON{}, handle: s.attachDisk},
 		{method: "POST", path: "/orgs/{org_id}/virtual-disks/{disk_id}/detach", perm: authz.SubscriptionsManage, summary: "Detach a disk from its recorder", resp: diskJSON{}, handle: s.detachDisk},
 
-		{method: "GET", path: "/orgs/{org_id}/recordings", perm: authz.RecordingsView, summary: "List recordings", resp: list[recordingJSON]{}, handle: s.listRecordings},
-		{method: "GET", path: "/orgs/{org_id}/recordings/{recording_id}", perm: authz.RecordingsView, summary: "One recording", resp: recordingJSON{}, handle: s.getRecording},
+		{method: "GET", path: "/orgs/{org_id}/recordings", perm: authz.RecordingsView, summary: "List recordings (filters: site, cameras, period, detection types)", resp: list[recordingJSON]{}, handle: s.listRecordings},
+		{method: "GET", path: "/orgs/{org_id}/recordings/calendar", perm: authz.RecordingsView, summary: "Days of a month with recordings, and the last day", resp: calendarJSON{}, handle: s.recordingCalendar},
+		{method: "GET", path: "/orgs/{org_id}/recordings/histogram", perm: authz.RecordingsView, summary: "Recordings per hour of a day", resp: histogramJSON{}, handle: s.recordingHistogram},
+		{method: "GET", path: "/orgs/{org_id}/recordings/{recording_id}", perm: authz.RecordingsView, summary: "One recording with its detections and media URLs", resp: recordingJSON{}, handle: s.getRecording},
 
 		{method: "GET", path: "/orgs/{org_id}/audit", perm: authz.AuditView, summary: "Security audit log", resp: list[auditJSON]{}, handle: s.listAudit},
 	}

@@ -36,6 +36,7 @@ type Deps struct {
 	Registry *prometheus.Registry
 	Web      http.Handler // the web app; nil serves the API only
 	Ingest   IngestDeps
+	Media    MediaDeps
 	// SecureCookies marks cookies Secure (set when the public URL is https).
 	SecureCookies bool
 	// Ready reports whether the process can serve (database reachable…).
@@ -90,6 +91,8 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(r.method+" /api/v1"+r.path, s.wrap(r))
 	}
 	mux.HandleFunc("GET /api/v1/openapi.json", s.serveOpenAPI)
+	// Media are fetched by <video> and <img> with a signed URL, no session.
+	mux.HandleFunc("GET /media/{org_id}/{recording_id}/{variant}", s.serveMedia)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		c := s.newCall(w, r)
 		c.writeError(cam2drive.ErrNotFound)
