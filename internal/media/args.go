@@ -54,6 +54,7 @@ func PlaybackFor(m Media, transcodeHEVC bool) Playback {
 	case m.Codec == "h264" && (m.PixFmt == "yuv420p" || m.PixFmt == "yuvj420p"):
 	case m.Codec == "hevc" && !transcodeHEVC:
 		p.HVC1 = true
+		why = append(why, "tag hevc hvc1")
 	default:
 		p.Video = VideoH264
 		why = append(why, "transcode "+m.Codec+" "+m.PixFmt)
@@ -69,7 +70,7 @@ func PlaybackFor(m Media, transcodeHEVC bool) Playback {
 	if m.Container != MP4 || !m.FastStart || m.Fragmented {
 		why = append(why, fmt.Sprintf("remux %s (faststart %v, fragmented %v)", m.Container, m.FastStart, m.Fragmented))
 	}
-	p.Keep = len(why) == 0 && m.Codec == "h264"
+	p.Keep = len(why) == 0
 	p.Reasons = strings.Join(why, "; ")
 	return p
 }
@@ -111,7 +112,7 @@ func RenderArgs(p Plan) []string {
 	}
 	graph = append(graph, stripGraph(p, input)...)
 	poster := input(pictureOpts(p, p.Duration/3)...)
-	graph = append(graph, fmt.Sprintf("[%d:v:0]trim=end_frame=1,split[p0][p1]", poster),
+	graph = append(graph, fmt.Sprintf("[%d:v:0]select='eq(n\\,0)',setpts=0,split[p0][p1]", poster),
 		fmt.Sprintf("[p0]scale='min(%d,iw)':-2[poster]", PosterMaxWidth),
 		fmt.Sprintf("[p1]scale=%d:-2[thumb]", ThumbWidth))
 	if media >= 0 && p.Playback.Video == VideoH264 {
@@ -154,7 +155,7 @@ func stripGraph(p Plan, input func(...string) int) []string {
 	labels := ""
 	for k := 0; k < StripFrames; k++ {
 		in := input(pictureOpts(p, time.Duration(k)*step)...)
-		graph = append(graph, fmt.Sprintf("[%d:v:0]trim=end_frame=1,%s[s%d]", in, size, k))
+		graph = append(graph, fmt.Sprintf("[%d:v:0]select='eq(n\\,0)',setpts=0,%s[s%d]", in, size, k))
 		labels += fmt.Sprintf("[s%d]", k)
 	}
 	return append(graph, fmt.Sprintf("%shstack=inputs=%d[strip]", labels, StripFrames))
