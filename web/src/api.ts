@@ -204,6 +204,80 @@ export interface CameraPatch {
   allowed_users?: string[];
 }
 
+/** A detection type of the recordings filter (HOLO4 algorithm ids may follow). */
+export type DetectionType = 'motion' | 'person' | 'vehicle' | 'animal';
+
+/** Signed URLs of a recording's media ("" when not produced yet), valid until expires_at. */
+export interface RecordingMedia {
+  video_url: string;
+  image_url: string;
+  thumbnail_url: string;
+  poster_url: string;
+  /** A sprite of 10 preview frames side by side. */
+  strip_url: string;
+  download_url: string;
+  download_filename: string;
+  expires_at: string;
+}
+
+export interface Detection {
+  type: string;
+  label: string;
+  source: 'recorder' | 'model' | 'rule';
+  score: number;
+  box: number[];
+  start_offset_ms: number;
+  end_offset_ms: number;
+}
+
+export interface Recording {
+  id: string;
+  camera_id: string;
+  camera_name: string;
+  site_id: string;
+  site_name: string;
+  recorder_id: string;
+  start: string;
+  end: string;
+  kind: 'clip' | 'snapshot';
+  event_type: string;
+  status: 'processing' | 'ready' | 'failed';
+  /** Why a failed recording could not be processed (in the caller's language). */
+  status_reason?: string;
+  size: number;
+  source_path: string;
+  duration_ms: number;
+  width: number;
+  height: number;
+  detection_types: string[];
+  media: RecordingMedia;
+  /** Only when one recording is read. */
+  detections?: Detection[];
+}
+
+/** The filters shared by the recordings list, its calendar and its histogram. */
+export interface RecordingFilter {
+  site_id?: string;
+  camera_ids?: string[];
+  /** Absent: every type (no detection filter). */
+  types?: string[];
+}
+
+export interface RecordingCalendar {
+  month: string;
+  timezone: string;
+  /** Days (YYYY-MM-DD) of the month with recordings. */
+  days: string[];
+  /** The last day with recordings, "" when there is none. */
+  last_day: string;
+}
+
+export interface RecordingHistogram {
+  date: string;
+  timezone: string;
+  buckets: { start: string; count: number }[];
+}
+
 export interface List<T> {
   items: T[];
   total: number;
@@ -534,10 +608,34 @@ export class ApiClient {
     return this.patch<Camera>(`/orgs/${seg(orgId)}/cameras/${seg(cameraId)}`, body);
   }
 
+  // --- recordings -------------------------------------------------------------
+  listRecordings(orgId: string, params: RecordingFilter & { from?: string; to?: string } & Page = {}) {
+    return this.get<List<Recording>>(`/orgs/${seg(orgId)}/recordings${recordingQuery(params)}`);
+  }
+  getRecording(orgId: string, recordingId: string) {
+    return this.get<Recording>(`/orgs/${seg(orgId)}/recordings/${seg(recordingId)}`);
+  }
+  recordingCalendar(orgId: string, params: RecordingFilter & { month?: string } = {}) {
+    return this.get<RecordingCalendar>(`/orgs/${seg(orgId)}/recordings/calendar${recordingQuery(params)}`);
+  }
+  recordingHistogram(orgId: string, params: RecordingFilter & { date?: string } = {}) {
+    return this.get<RecordingHistogram>(`/orgs/${seg(orgId)}/recordings/histogram${recordingQuery(params)}`);
+  }
+
   // --- audit ------------------------------------------------------------------
   listAudit(orgId: string, params: { action?: string } & Page = {}) {
     return this.get<List<AuditEvent>>(`/orgs/${seg(orgId)}/audit${query({ ...params })}`);
   }
+}
+
+/** The query of a recordings call: lists joined with commas, empty values left out. */
+export function recordingQuery(params: RecordingFilter & Record<string, unknown>): string {
+  const flat: Record<string, string | number | undefined> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (Array.isArray(v)) flat[k] = v.length ? v.join(',') : undefined;
+    else if (typeof v === 'string' || typeof v === 'number') flat[k] = v;
+  }
+  return query(flat);
 }
 
 function seg(id: string): string {
