@@ -163,6 +163,17 @@ func (t *transfer) Write(p []byte) (int, error) {
 	return n, nil
 }
 
+// ReadFrom receives the data connection in large chunks (io.Copy calls it
+// instead of Write).
+func (t *transfer) ReadFrom(r io.Reader) (int64, error) {
+	n, err := t.up.ReadFrom(r)
+	t.n += n
+	if err != nil {
+		return n, t.d.fail("upload", t.path, err)
+	}
+	return n, nil
+}
+
 // Seek accepts the library's seek to the REST offset, where the upload
 // already stands.
 func (t *transfer) Seek(offset int64, whence int) (int64, error) {
