@@ -54,7 +54,7 @@ var messages = map[string][2]string{
 	"disk_from_reseller":    {"Virtual disks are provided by your reseller.", "Les disques virtuels sont fournis par votre revendeur."},
 	"invalid_camera_count":  {"Enter a number of cameras between 1 and 256.", "Saisissez un nombre de caméras entre 1 et 256."},
 	"invalid_retention":     {"Enter a number of days between 0 and 3650.", "Saisissez un nombre de jours entre 0 et 3650."},
-	"invalid_time":          {"Use an RFC 3339 date and time, e.g. 2026-02-05T00:00:00Z.", "Utilisez une date RFC 3339, par exemple 2026-02-05T00:00:00Z."},
+	"invalid_time":          {"Use a date (2026-02-05), a local time (2026-02-05T08:30) or an RFC 3339 time (2026-02-05T08:30:00Z).", "Utilisez une date (2026-02-05), une heure locale (2026-02-05T08:30) ou une heure RFC 3339 (2026-02-05T08:30:00Z)."},
 	"unknown_user":          {"Choose users of this organisation.", "Choisissez des utilisateurs de cette organisation."},
 	"channel_disabled":      {"Cloud recording is off for this camera.", "L'enregistrement cloud est désactivé pour cette caméra."},
 	"unknown_channel":       {"The file names a camera this recorder doesn't have.", "Le fichier désigne une caméra que cet enregistreur n'a pas."},
@@ -73,6 +73,11 @@ var messages = map[string][2]string{
 	"banned":                {"Too many failed logins from this address: try again later.", "Trop de connexions échouées depuis cette adresse : réessayez plus tard."},
 	"too_many_connections":  {"Too many connections from this address.", "Trop de connexions depuis cette adresse."},
 	"link_invalid":          {"This link is invalid or has expired. Ask for a new one.", "Ce lien est invalide ou a expiré. Demandez-en un nouveau."},
+	"link_expired":          {"This media link has expired. Reload the page.", "Ce lien vers la vidéo a expiré. Rechargez la page."},
+	"too_many":              {"Too many values: choose at most 256.", "Trop de valeurs : choisissez-en 256 au plus."},
+	"period_order":          {"The end of the period must come after its start.", "La fin de la période doit être postérieure à son début."},
+	"invalid_month":         {"Use a month such as 2026-02.", "Utilisez un mois tel que 2026-02."},
+	"invalid_date":          {"Use a date such as 2026-02-05.", "Utilisez une date telle que 2026-02-05."},
 }
 
 // message returns the text of key in lang ("fr" or English).

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/base64"
+	"math"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -308,9 +309,9 @@ func (s *Server) mediaURLs(c *call, r cam2drive.Recording, site cam2drive.Site, 
 		return s.Media.url(mediaLink{org: r.OrgID, recording: r.ID, variant: variant, viewer: c.viewer(), exp: exp.Unix()})
 	}
 	m.VideoURL, m.ImageURL, m.ThumbnailURL = link(variantVideo), link(variantImage), link(variantThumbnail)
-	m.PosterURL, m.StripURL, m.DownloadURL = link(variantPoster), link(variantStrip), link(variantDownload)
-	if o, ok := mediaObject(r, variantDownload); ok {
-		m.DownloadFilename = fileName(site, camera, r.Start, o.ext)
+	m.PosterURL, m.StripURL = link(variantPoster), link(variantStrip)
+	if o, ok := mediaObject(r, variantDownload); ok && hasPerm(c.who, authz.RecordingsDownload) {
+		m.DownloadURL, m.DownloadFilename = link(variantDownload), fileName(site, camera, r.Start, o.ext)
 	}
 	return m
 }
@@ -330,12 +331,20 @@ func (s *Server) getRecording(c *call) error {
 	}
 	ds := make([]detectionJSON, 0, len(found[r.ID]))
 	for _, d := range found[r.ID] {
-		ds = append(ds, detectionJSON{Type: d.Type, Label: d.Label, Source: d.Source, Score: d.Score, Box: d.Box[:],
+		box := make([]float64, len(d.Box))
+		for i, v := range d.Box {
+			box[i] = round4(v)
+		}
+		ds = append(ds, detectionJSON{Type: d.Type, Label: d.Label, Source: d.Source, Score: round4(d.Score), Box: box,
 			StartOffsetMS: d.Start.Milliseconds(), EndOffsetMS: d.End.Milliseconds()})
 	}
 	items[0].Detections = &ds
 	return c.json(http.StatusOK, items[0])
 }
+
+// round4 keeps 4 decimals: PostgreSQL stores scores and boxes as REAL
+// (float4), so both engines answer the same figures.
+func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
 
 // recordingCalendar answers the days of a month that have recordings
 // matching the filters, and the last day that has any (where the page
