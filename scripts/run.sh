@@ -16,12 +16,25 @@ if [ ! -f "$login" ]; then
   umask 077
   printf 'e-mail: %s\npassword: %s\n' "$email" "${pw:-(set earlier)}" > "$login"
 fi
+# First start also creates the demo client and uploads a day of generated
+# footage over FTP (login kept in data/demo-login.txt); serve processes it.
+demo="$data/demo-login.txt"
+if [ ! -f "$demo" ]; then
+  echo "==> creating the demo client and its footage (once)"
+  if out=$("$bin" demo --data-dir "$data"); then
+    umask 077
+    printf '%s\n' "$out" | grep -E '^(e-mail|password): ' > "$demo"
+  else
+    echo "    demo data failed (the app starts without it): $out" >&2
+  fi
+fi
 port=${addr##*:}
 cat <<MSG
 
   Cam2Drive is starting on http://localhost:${port}
   First login (also in $login):
 $(sed 's/^/    /' "$login")
+$([ -f "$demo" ] && printf '  Demo client with recordings (also in %s):\n' "$demo" && sed 's/^/    /' "$demo")
 
   Mails (invitations, password links) are printed in this log and kept in
   the outbox: bin/cam2drive outbox list --data-dir $data

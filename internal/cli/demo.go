@@ -184,21 +184,33 @@ func mediaKey(ri, ch int, night bool) [3]int {
 	return [3]int{ri, ch, n}
 }
 
-// demoFootage draws (or finds in the cache) each camera's day and night scenes.
+// demoFootage draws (or finds in the cache) each camera's day and night
+// scenes, two at a time.
 func (a *app) demoFootage(ctx context.Context, stderr io.Writer) (demoMedia, error) {
 	cache := footageCache{dir: filepath.Join(a.cfg.DataDir, "cache", "demo")}
 	out := demoMedia{}
+	var mu sync.Mutex
 	start := time.Now()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(2)
 	for ri, rec := range demoRecorders {
 		for _, cam := range rec.Cameras {
 			for _, night := range []bool{false, true} {
-				f, err := cache.get(ctx, sceneSpec(ri, cam, night))
-				if err != nil {
-					return nil, fmt.Errorf("demo footage (is ffmpeg installed?): %w", err)
-				}
-				out[mediaKey(ri, cam.Number, night)] = f
+				g.Go(func() error {
+					f, err := cache.get(gctx, sceneSpec(ri, cam, night))
+					if err != nil {
+						return fmt.Errorf("demo footage (is ffmpeg installed?): %w", err)
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					out[mediaKey(ri, cam.Number, night)] = f
+					return nil
+				})
 			}
 		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	fmt.Fprintf(stderr, "demo footage ready in %s (%s)\n", time.Since(start).Round(time.Millisecond), cache.dir)
 	return out, nil

@@ -91,36 +91,46 @@ func osdText(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// sceneFilter draws the scene onto the colour source; text adds the on-screen
-// display (it needs a font, which a minimal host may lack).
-func sceneFilter(s footageSpec, text bool) string {
+// sceneGraph draws the scene: a building and a road drawn on the colour
+// source, a car and a person (colour sources of their own) moving across it
+// by overlay, whose expressions know the time. text adds the on-screen
+// display (it needs a font, which a minimal host may lack). The result is
+// labelled [scene].
+func sceneGraph(s footageSpec, text bool) string {
 	p := palettes[s.Scene%len(palettes)]
-	dir := "mod(iw/6*t\\,iw*1.3)-iw*0.2" // the car drives right…
+	car := "mod(W/6*t\\,W*1.3)-W*0.2" // the car drives right…
 	if s.Scene%2 == 1 {
-		dir = "iw-mod(iw/6*t\\,iw*1.3)" // …or left
+		car = "W-mod(W/6*t\\,W*1.3)" // …or left
 	}
 	bx := 0.08 + 0.05*float64(s.Scene%4)
-	f := []string{
+	bg := []string{
 		"drawbox=x=0:y=ih*0.55:w=iw:h=ih*0.45:color=" + p.ground + ":t=fill",
 		"drawbox=x=0:y=ih*0.72:w=iw:h=ih*0.14:color=0x4a4a4f:t=fill",
 		fmt.Sprintf("drawbox=x=iw*%.2f:y=ih*0.18:w=iw*0.34:h=ih*0.40:color=%s:t=fill", bx, p.wall),
 		fmt.Sprintf("drawbox=x=iw*%.2f:y=ih*0.26:w=iw*0.07:h=ih*0.09:color=%s:t=fill", bx+0.04, p.window),
 		fmt.Sprintf("drawbox=x=iw*%.2f:y=ih*0.26:w=iw*0.07:h=ih*0.09:color=%s:t=fill", bx+0.22, p.window),
-		"drawbox=x='" + dir + "':y=ih*0.70:w=iw*0.18:h=ih*0.12:color=" + p.car + ":t=fill",
-		"drawbox=x='iw-mod(iw/20*t\\,iw*1.1)':y=ih*0.52:w=iw*0.035:h=ih*0.17:color=" + p.person + ":t=fill",
-		"noise=alls=5",
 	}
+	object := func(color string, w, h float64) string {
+		return fmt.Sprintf("color=c=%s:s=%dx%d:r=%d:d=%d", color, even(float64(s.Width)*w), even(float64(s.Height)*h), demoFPS, demoSeconds)
+	}
+	look := []string{"noise=alls=5"}
 	if s.Night {
-		f = append(f, "hue=s=0", "eq=brightness=-0.2")
+		look = append(look, "hue=s=0", "eq=brightness=-0.2")
 	}
 	if text {
 		size := max(12, s.Height/18)
 		style := fmt.Sprintf(":fontsize=%d:fontcolor=white:box=1:boxcolor=black@0.5:boxborderw=4", size)
-		f = append(f, "drawtext=text='"+osdText(s.Label)+"':x=12:y=12"+style,
+		look = append(look, "drawtext=text='"+osdText(s.Label)+"':x=12:y=12"+style,
 			"drawtext=text='%{pts\\:hms}':x=w-tw-12:y=12"+style)
 	}
-	return strings.Join(f, ",")
+	return "[0:v]" + strings.Join(bg, ",") + "[bg];" +
+		object(p.car, 0.18, 0.12) + "[car];" + object(p.person, 0.035, 0.17) + "[person];" +
+		"[bg][car]overlay=x='" + car + "':y=H*0.70:eval=frame[road];" +
+		"[road][person]overlay=x='W-mod(W/20*t\\,W*1.1)':y=H*0.52:eval=frame," + strings.Join(look, ",") + "[scene]"
 }
+
+// even rounds a size to the even number the encoder needs.
+func even(f float64) int { return max(2, int(f)/2*2) }
 
 // snapFrames selects the frames taken as snapshots, spread over the clip.
 func snapFrames() string {
@@ -135,7 +145,7 @@ func snapFrames() string {
 // MPEG-PS for spec.PS) and snapshots (a printf pattern such as "snap-%d.jpg").
 func footageArgs(s footageSpec, clip, snaps string, text bool) []string {
 	src := fmt.Sprintf("color=c=%s:s=%dx%d:r=%d:d=%d", palettes[s.Scene%len(palettes)].sky, s.Width, s.Height, demoFPS, demoSeconds)
-	graph := "[0:v]" + sceneFilter(s, text) + ",split=2[clip][s];[s]" + snapFrames() + "[snap]"
+	graph := sceneGraph(s, text) + ";[scene]split=2[clip][s];[s]" + snapFrames() + "[snap]"
 	args := []string{"-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i", src, "-filter_complex", graph,
 		"-map", "[clip]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "28", "-pix_fmt", "yuv420p", "-g", strconv.Itoa(2 * demoFPS)}
 	if s.PS {
@@ -160,7 +170,7 @@ type footageCache struct {
 
 // key names a scene's folder: a new spec, or a new way of drawing, is a new folder.
 func (s footageSpec) key() string {
-	sum := sha256.Sum256([]byte(fmt.Sprintf("v1 %+v %s", s, sceneFilter(s, true))))
+	sum := sha256.Sum256([]byte(fmt.Sprintf("v2 %+v %s", s, sceneGraph(s, true))))
 	return hex.EncodeToString(sum[:8])
 }
 

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -128,7 +127,9 @@ func TestFootageArgs(t *testing.T) {
 	s := footageSpec{Label: "Caisse", Scene: 1, Width: 640, Height: 360}
 	args := strings.Join(footageArgs(s, "out.mp4", "snap-%d.jpg", true), " ")
 	for _, want := range []string{"-f lavfi", "s=640x360", "d=12", "libx264", "-f mp4 out.mp4", "+faststart", "snap-%d.jpg",
-		"text='Caisse'", "eq(n\\,20)+eq(n\\,60)+eq(n\\,100)"} {
+		"text='Caisse'", "eq(n\\,20)+eq(n\\,60)+eq(n\\,100)",
+		// The car and the person move: overlay evaluates t (time) every frame.
+		"[bg][car]overlay=x='W-mod(W/6*t\\,W*1.3)'", "eval=frame", "color=c=0x2f6fb0:s=114x42:r=10:d=12[car]"} {
 		if !strings.Contains(args, want) {
 			t.Errorf("args lack %q: %s", want, args)
 		}
@@ -153,51 +154,6 @@ func TestDialAddr(t *testing.T) {
 		"ftp.example.com:2121": "ftp.example.com:2121", "[::]:2121": "127.0.0.1:2121"} {
 		if got := dialAddr(in); got != want {
 			t.Errorf("dialAddr(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-// The drawn footage is what the ingest accepts: an H.264 MP4, an H.264
-// MPEG-PS behind Hikvision's header, and JPEG snapshots.
-func TestFootageDrawn(t *testing.T) {
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Fatal("ffmpeg is needed (scripts/install-deps.sh)")
-	}
-	ctx := context.Background()
-	cache := footageCache{dir: t.TempDir()}
-	tools := media.Tools{}
-	for _, ps := range []bool{false, true} {
-		f, err := cache.get(ctx, footageSpec{Label: "Entrée", Scene: 2, PS: ps, Width: 640, Height: 360})
-		must(t, err)
-		info, err := tools.Probe(ctx, f.Clip)
-		must(t, err)
-		wantFormat := "mov,mp4,m4a,3gp,3g2,mj2"
-		if ps {
-			wantFormat = "mpeg"
-			head := make([]byte, 4)
-			file, err := os.Open(f.Clip)
-			must(t, err)
-			_, err = io.ReadFull(file, head)
-			file.Close()
-			must(t, err)
-			if string(head) != "IMKH" {
-				t.Errorf("PS clip starts with %q", head)
-			}
-		}
-		if info.Format != wantFormat || info.Codec != "h264" || info.Width != 640 || info.Height != 360 || info.Duration < 9*time.Second {
-			t.Errorf("clip (ps %v): %+v", ps, info)
-		}
-		for _, s := range f.Snaps {
-			b, err := os.ReadFile(s)
-			must(t, err)
-			if !bytes.HasPrefix(b, []byte{0xFF, 0xD8}) || !bytes.HasSuffix(b, []byte{0xFF, 0xD9}) {
-				t.Errorf("%s is not a whole JPEG", s)
-			}
-		}
-		again, err := cache.get(ctx, footageSpec{Label: "Entrée", Scene: 2, PS: ps, Width: 640, Height: 360})
-		must(t, err)
-		if again.Clip != f.Clip {
-			t.Errorf("cache missed: %s then %s", f.Clip, again.Clip)
 		}
 	}
 }
@@ -241,9 +197,7 @@ func TestDemoUploadsOverFTP(t *testing.T) {
 		t.Errorf("client %+v under %+v", client, parent)
 	}
 	checkDemoRecordings(t, a, client.ID, demoPlan(o.Now, loc, o.Events))
-	if scenes, err := os.ReadDir(filepath.Join(dir, "cache", "demo")); err != nil || len(scenes) != 12 {
-		t.Errorf("footage cache: %d scenes (want 12, day and night of 6 cameras), %v", len(scenes), err)
-	}
+	checkDemoFootage(t, a)
 
 	// Second run, through the command line: nothing new.
 	before := countRecordings(t, a, client.ID)
@@ -321,5 +275,44 @@ func checkDemoRecordings(t *testing.T, a *app, orgID string, plan []demoFile) {
 	}
 	if want := slices.ContainsFunc(plan, func(f demoFile) bool { return f.Kind == "clip" && f.Recorder == 1 }); want != (hik > 0) {
 		t.Errorf("%d Hikvision clips stored; planned: %v", hik, want)
+	}
+}
+
+// checkDemoFootage checks the drawn scenes: an H.264 MP4 (Dahua), an H.264
+// MPEG-PS behind Hikvision's IMKH header, whole JPEG snapshots; the cache
+// holds day and night for 6 cameras and serves them again.
+func checkDemoFootage(t *testing.T, a *app) {
+	t.Helper()
+	ctx := context.Background()
+	scenes, err := os.ReadDir(filepath.Join(a.cfg.DataDir, "cache", "demo"))
+	if err != nil || len(scenes) != 12 {
+		t.Errorf("footage cache: %d scenes (want 12, day and night of 6 cameras), %v", len(scenes), err)
+	}
+	m, err := a.demoFootage(ctx, io.Discard)
+	must(t, err)
+	for key, f := range m {
+		if filepath.Dir(f.Clip) != filepath.Join(a.cfg.DataDir, "cache", "demo", sceneSpec(key[0], demoRecorders[key[0]].Cameras[key[1]-1], key[2] == 1).key()) {
+			t.Errorf("scene %v not served from the cache: %s", key, f.Clip)
+		}
+		for _, s := range f.Snaps {
+			b, err := os.ReadFile(s)
+			must(t, err)
+			if !bytes.HasPrefix(b, []byte{0xFF, 0xD8}) || !bytes.HasSuffix(b, []byte{0xFF, 0xD9}) {
+				t.Errorf("%s is not a whole JPEG", s)
+			}
+		}
+	}
+	for ri, wantFormat := range []string{"mov,mp4,m4a,3gp,3g2,mj2", "mpeg"} {
+		clip := m[mediaKey(ri, 1, ri == 1)].Clip
+		info, err := media.Tools{}.Probe(ctx, clip)
+		must(t, err)
+		if info.Format != wantFormat || info.Codec != "h264" || info.Width != 640 || info.Height != 360 || info.Duration < 9*time.Second {
+			t.Errorf("%s clip: %+v", demoRecorders[ri].Manufacturer, info)
+		}
+		b, err := os.ReadFile(clip)
+		must(t, err)
+		if hik := bytes.HasPrefix(b, []byte("IMKH")); hik != (ri == 1) {
+			t.Errorf("%s clip starts with %q", demoRecorders[ri].Manufacturer, b[:4])
+		}
 	}
 }
