@@ -1,16 +1,11 @@
 // Package pipeline holds the River workers that act on recordings after
-// ingest: processing (probe; playable copies and thumbnails come with the
-// recordings work) and retention.
+// ingest: processing (what the file is, a browser-playable MP4, pictures,
+// the recorder's detection, folding a snapshot with its clip) and retention.
 package pipeline
 
 import (
 	"context"
 	"errors"
-	"fmt"
-	"image"
-	_ "image/jpeg" // snapshots
-	_ "image/png"
-	"io"
 	"log/slog"
 	"os"
 	"time"
@@ -24,18 +19,27 @@ import (
 	"github.com/cam2drive/cam2drive/internal/store"
 )
 
-// ProcessWorker probes a new recording and marks it ready, or failed with
-// the reason (the original is kept either way).
+// ProcessWorker turns a new recording into what browsers show. A file at
+// fault ends "failed" with the reason at once; anything else (storage or
+// database down, a tool timing out) is returned for River to retry with its
+// back-off, and the last attempt marks the recording failed. The original
+// is never changed.
 type ProcessWorker struct {
 	river.WorkerDefaults[ingest.ProcessArgs]
-	DB      *store.DB
-	Blobs   blob.Store
-	Tools   media.Tools
-	TempDir string
-	Log     *slog.Logger
+	DB            *store.DB
+	Blobs         blob.Store
+	Tools         media.Tools
+	TempDir       string // scratch files, in a directory per job removed after it
+	TranscodeHEVC bool   // H.265 becomes H.264 (otherwise it is only remuxed)
+	Log           *slog.Logger
 }
 
-// Work is idempotent: a recording already processed is left alone.
+// ReasonProcessing prefixes the reason of a recording whose processing kept
+// failing for something other than its file.
+const ReasonProcessing = "processing_error"
+
+// Work is idempotent: a recording no longer "processing" is left alone, and
+// a run after a crash writes the same derived objects again.
 func (w *ProcessWorker) Work(ctx context.Context, job *river.Job[ingest.ProcessArgs]) error {
 	r, err := w.DB.Recording(ctx, job.Args.OrgID, job.Args.RecordingID, "")
 	if cam2drive.IsNotFound(err) {
@@ -44,101 +48,98 @@ func (w *ProcessWorker) Work(ctx context.Context, job *river.Job[ingest.ProcessA
 	if err != nil || r.Status != "processing" {
 		return err
 	}
-	local, err := w.fetch(ctx, r.ObjectKey)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(local)
-	if err := w.describe(ctx, &r, local); err != nil {
-		r.Status, r.StatusReason = "failed", err.Error()
-		w.Log.Warn("recording failed", "recording_id", r.ID, "org_id", r.OrgID, "err", err)
-	} else {
-		r.Status, r.StatusReason = "ready", ""
-	}
-	return w.DB.SetRecordingMedia(ctx, r)
-}
-
-func (w *ProcessWorker) describe(ctx context.Context, r *cam2drive.Recording, path string) error {
-	if r.Kind == "snapshot" {
-		f, err := os.Open(path)
-		if err != nil {
+	log := w.Log.With("recording_id", r.ID, "org_id", r.OrgID, "job_id", job.ID)
+	err = w.process(ctx, &r, log)
+	r.Status, r.StatusReason = "ready", ""
+	if fault, ok := media.FileFault(err); ok {
+		r.Status, r.StatusReason = "failed", fault.Error()
+		log.Warn("recording failed", "err", err)
+	} else if err != nil {
+		if job.Attempt < job.MaxAttempts {
 			return err
 		}
-		defer f.Close()
-		cfg, format, err := image.DecodeConfig(f)
-		if err != nil {
-			return fmt.Errorf("unreadable image: %w", err)
-		}
-		r.Codec, r.Width, r.Height = format, cfg.Width, cfg.Height
+		r.Status, r.StatusReason = "failed", ReasonProcessing+": "+err.Error()
+		log.Error("recording failed after retries", "attempt", job.Attempt, "err", err)
+	}
+	if r.Status == "failed" {
+		w.dropDerived(ctx, r, log)
+		r.MediaKey, r.ThumbKey, r.PosterKey, r.StripKey = "", "", "", ""
+	}
+	return w.finish(ctx, r, log)
+}
+
+// finish records the recorder's detection and the folding, then the
+// result: a crash before the last step leaves the recording "processing"
+// for the retry, which does it all again.
+func (w *ProcessWorker) finish(ctx context.Context, r cam2drive.Recording, log *slog.Logger) error {
+	err := w.DB.ReplaceDetections(ctx, r.OrgID, r.ID, "recorder", RecorderDetections(r))
+	if err == nil {
+		err = w.fold(ctx, r)
+	}
+	if err == nil {
+		err = w.DB.SetRecordingMedia(ctx, r)
+	}
+	if cam2drive.IsNotFound(err) {
+		log.Info("recording deleted while processed")
+		w.dropDerived(ctx, r, log)
 		return nil
 	}
-	info, err := w.Tools.Probe(ctx, path)
-	if err != nil {
-		return err
-	}
-	r.Codec, r.Width, r.Height, r.Duration = info.Codec, info.Width, info.Height, info.Duration
-	return nil
+	return err
 }
 
-// fetch copies an object to a local file, for tools that need a path.
-func (w *ProcessWorker) fetch(ctx context.Context, key string) (string, error) {
-	rc, err := w.Blobs.Open(ctx, key, 0, -1)
-	if err != nil {
-		return "", fmt.Errorf("open %s: %w", key, err)
+func (w *ProcessWorker) fold(ctx context.Context, r cam2drive.Recording) error {
+	var err error
+	if r.Kind == "snapshot" {
+		_, err = w.DB.FoldSnapshot(ctx, r.OrgID, r.ID)
+	} else {
+		_, err = w.DB.FoldSnapshotsInto(ctx, r.OrgID, r.ID)
 	}
-	defer rc.Close()
-	f, err := os.CreateTemp(w.TempDir, "process-*")
-	if err != nil {
-		return "", err
-	}
-	_, err = io.Copy(f, rc)
-	if err = errors.Join(err, f.Close()); err != nil {
-		os.Remove(f.Name())
-		return "", err
-	}
-	return f.Name(), nil
+	return err
 }
 
-// Timeout bounds one processing run.
+// dropDerived deletes what a run may have stored under the derived keys
+// (never the original).
+func (w *ProcessWorker) dropDerived(ctx context.Context, r cam2drive.Recording, log *slog.Logger) {
+	for _, key := range derivedKeys(r.ObjectKey).all() {
+		if err := w.Blobs.Delete(context.WithoutCancel(ctx), key); err != nil {
+			log.Warn("delete derived object", "key", key, "err", err)
+		}
+	}
+}
+
+// Timeout bounds one processing run: long enough to transcode an hour of
+// H.265 on a small machine (each tool run has its own, shorter limit).
 func (w *ProcessWorker) Timeout(*river.Job[ingest.ProcessArgs]) time.Duration {
-	return 10 * time.Minute
+	return time.Hour
 }
 
-// RetentionArgs is the periodic purge of recordings past their recorder's
-// retention limit.
-type RetentionArgs struct{}
-
-// Kind names the job for River.
-func (RetentionArgs) Kind() string { return "purge_retention" }
-
-// RetentionWorker deletes expired recordings, their index rows first, then
-// their objects, in batches.
-type RetentionWorker struct {
-	river.WorkerDefaults[RetentionArgs]
-	DB    *store.DB
-	Blobs blob.Store
-	Log   *slog.Logger
+// RecorderDetections is what the recorder said by its event: motion (or a
+// PIR sensor) is a motion detection, a face a person, a plate a vehicle,
+// over the whole recording.
+func RecorderDetections(r cam2drive.Recording) []cam2drive.Detection {
+	typ := map[string]string{"motion": "motion", "pir": "motion", "face": "person", "plate": "vehicle"}[r.EventType]
+	if typ == "" {
+		return nil
+	}
+	end := r.Duration
+	if end == 0 && r.End.After(r.Start) {
+		end = r.End.Sub(r.Start)
+	}
+	return []cam2drive.Detection{{Source: "recorder", Type: typ, Label: r.EventType, Score: 1, End: end}}
 }
 
-// Work purges until nothing is left to purge.
-func (w *RetentionWorker) Work(ctx context.Context, _ *river.Job[RetentionArgs]) error {
-	for {
-		gone, err := w.DB.PurgeExpired(ctx, time.Now(), 500)
-		if err != nil {
-			return err
-		}
-		for _, r := range gone {
-			for _, key := range r.Objects() {
-				if err := w.Blobs.Delete(ctx, key); err != nil {
-					w.Log.Warn("delete expired object", "recording_id", r.ID, "key", key, "err", err)
-				}
-			}
-		}
-		if len(gone) < 500 {
-			if len(gone) > 0 {
-				w.Log.Info("retention purge", "recordings", len(gone))
-			}
-			return nil
+// scratch makes the job's directory for temporary files.
+func (w *ProcessWorker) scratch() (string, func(), error) {
+	if w.TempDir != "" {
+		if err := os.MkdirAll(w.TempDir, 0o700); err != nil {
+			return "", nil, err
 		}
 	}
+	dir, err := os.MkdirTemp(w.TempDir, "process-*")
+	if err != nil {
+		return "", nil, err
+	}
+	return dir, func() { os.RemoveAll(dir) }, nil
 }
+
+var errNoOriginal = errors.New("the original file is missing from storage")
