@@ -99,7 +99,8 @@ func (a *app) wire(ctx context.Context, work bool) error {
 	}
 	river.AddWorker(workers, &notify.MailWorker{DB: a.db, Sender: sender, Log: a.log})
 	river.AddWorker(workers, &cleanupWorker{db: a.db})
-	river.AddWorker(workers, &pipeline.ProcessWorker{DB: a.db, Blobs: a.blobs, Tools: a.tools, TempDir: filepath.Join(a.cfg.DataDir, "spool"), Log: a.log})
+	river.AddWorker(workers, &pipeline.ProcessWorker{DB: a.db, Blobs: a.blobs, Tools: a.tools, TempDir: filepath.Join(a.cfg.DataDir, "spool"),
+		TranscodeHEVC: a.cfg.TranscodeHEVC, Log: a.log})
 	river.AddWorker(workers, &pipeline.RetentionWorker{DB: a.db, Blobs: a.blobs, Log: a.log})
 	notifier := notify.New(mail.NewTemplates("Cam2Drive", a.cfg.BaseURL()), a.queue, a.cfg.BaseURL())
 	a.auth = auth.NewService(a.db, auth.DefaultArgon2, notifier, a.log, max(1, runtime.NumCPU()))

@@ -29,6 +29,9 @@ type Config struct {
 	LogLevel    string
 	Workers     int
 	ShutdownIn  time.Duration
+	// TranscodeHEVC makes H.265 clips H.264 for browsers that lack it
+	// (otherwise they are only remuxed, tagged hvc1).
+	TranscodeHEVC bool
 
 	StorageURL     string // "" = local directory <data-dir>/media; s3://…
 	SecretKey      string // base64 32 bytes; "" = <data-dir>/secret.key, generated once
@@ -66,6 +69,7 @@ func BindServe(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("SMTP_URL", ""), "smtp://user:pass@host:587?from=… (empty: mails are logged and kept in the outbox)")
 	fs.IntVar(&c.Workers, "workers", envInt("WORKERS", 4), "jobs worked at once by the worker role")
 	fs.DurationVar(&c.ShutdownIn, "shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 15*time.Second), "time given to running requests on SIGTERM")
+	fs.BoolVar(&c.TranscodeHEVC, "transcode-hevc", env("TRANSCODE_HEVC", "true") == "true", "transcode H.265 clips to H.264 so every browser plays them (false: remux only)")
 	bindIngest(fs, c)
 }
 
