@@ -25,7 +25,7 @@ if [ ! -f "$demo" ]; then
     umask 077
     printf '%s\n' "$out" | grep -E '^(e-mail|password): ' > "$demo"
   else
-    echo "    demo data failed (the app starts without it): $out" >&2
+    echo "    no demo data this time (see above); the app starts without it" >&2
   fi
 fi
 port=${addr##*:}
