@@ -41,6 +41,7 @@ type app struct {
 	tools    media.Tools
 	ingest   *ingest.Service
 	sftpKeys []string // fingerprints of this node's SFTP host keys, once its server runs
+	mediaKey []byte   // the server key, from which the API derives its media URL signing key
 }
 
 func newLogger(cfg config.Config) *slog.Logger {
@@ -95,6 +96,9 @@ func (a *app) wire(ctx context.Context, work bool) error {
 		return err
 	}
 	if err := a.wireIngest(ctx); err != nil {
+		return err
+	}
+	if a.mediaKey, err = serverKey(a.cfg); err != nil {
 		return err
 	}
 	river.AddWorker(workers, &notify.MailWorker{DB: a.db, Sender: sender, Log: a.log})

@@ -74,6 +74,7 @@ func (a *app) apiServer() *httpapi.Server {
 		DB: a.db, Auth: a.auth, Tenancy: a.tenancy, Log: a.log, Registry: a.registry, Web: web.Handler(),
 		Ingest: httpapi.IngestDeps{Service: a.ingest, Host: a.cfg.IngestHost(), FTPPort: a.ftpPort(), SFTPPort: a.sftpPort(),
 			OfflineAfter: a.cfg.OfflineAfter, SFTPHostKeys: a.sftpKeys},
+		Media:         httpapi.MediaDeps{Blobs: a.blobs, Key: a.mediaKey, TTL: a.cfg.MediaURLTTL},
 		SecureCookies: len(a.cfg.BaseURL()) > 5 && a.cfg.BaseURL()[:5] == "https",
 		Ready:         a.db.Ping,
 	})

@@ -44,6 +44,7 @@ type Config struct {
 	PublicSFTPPort int
 	OfflineAfter   time.Duration
 	MaxConnsPerIP  int
+	MediaURLTTL    time.Duration // life of the signed URLs of recordings' media
 }
 
 // AllRoles are the parts one process can run.
@@ -84,6 +85,7 @@ func bindIngest(fs *flag.FlagSet, c *Config) {
 	fs.IntVar(&c.PublicFTPPort, "public-ftp-port", envInt("PUBLIC_FTP_PORT", 0), "FTP port shown to recorders when a NAT maps another one (default: the listening port)")
 	fs.IntVar(&c.PublicSFTPPort, "public-sftp-port", envInt("PUBLIC_SFTP_PORT", 0), "SFTP port shown to recorders (default: the listening port)")
 	fs.DurationVar(&c.OfflineAfter, "recorder-offline-after", envDuration("RECORDER_OFFLINE_AFTER", 2*time.Hour), "a recorder that uploaded before shows offline after this long without uploads")
+	fs.DurationVar(&c.MediaURLTTL, "media-url-ttl", envDuration("MEDIA_URL_TTL", time.Hour), "how long the signed URLs of recordings' videos, pictures and downloads work")
 	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", envInt("MAX_CONNS_PER_IP", 200), "FTP/SFTP connections one address may hold")
 }
 
