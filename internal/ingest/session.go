@@ -127,7 +127,7 @@ func (se *Session) Rename(ctx context.Context, from, to string) error {
 		os.Remove(spool)
 		return se.refuse(ctx, relTo, err)
 	}
-	return u.ingest(ctx, spool)
+	return u.ingest(ctx, spool, nil)
 }
 
 // FileInfo describes what a client may see of its tree.

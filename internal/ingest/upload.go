@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,30 +32,37 @@ type Upload struct {
 }
 
 func (u *Upload) openSpool(path string, offset int64, appendMode bool) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return fmt.Errorf("spool: %w", err)
-	}
+	fresh := offset == 0 && !appendMode
 	flags := os.O_CREATE | os.O_RDWR
-	if offset == 0 && !appendMode {
+	if fresh {
 		flags |= os.O_TRUNC
 	}
 	f, err := os.OpenFile(path, flags, 0o640)
+	if errors.Is(err, fs.ErrNotExist) {
+		// The recorder's first upload on this node: make its spool folder.
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return fmt.Errorf("spool: %w", err)
+		}
+		f, err = os.OpenFile(path, flags, 0o640)
+	}
 	if err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
-	at, err := positionSpool(f, offset, appendMode)
-	if err != nil {
-		f.Close()
-		return err
+	u.f, u.spool, u.hash = f, path, sha256.New()
+	if fresh {
+		return nil
 	}
 	// The digest is computed as bytes arrive, so committing doesn't read the
 	// file again; a resumed upload first hashes what it kept.
-	u.hash = sha256.New()
-	if _, err := io.Copy(u.hash, io.NewSectionReader(f, 0, at)); err != nil {
+	at, err := positionSpool(f, offset, appendMode)
+	if err == nil {
+		_, err = io.Copy(u.hash, io.NewSectionReader(f, 0, at))
+	}
+	if err != nil {
 		f.Close()
+		u.f = nil
 		return fmt.Errorf("spool: %w", err)
 	}
-	u.f, u.spool = f, path
 	return nil
 }
 
@@ -144,30 +152,37 @@ func (u *Upload) Commit(ctx context.Context) error {
 	if u.f == nil {
 		return errors.New("upload already closed")
 	}
-	syncErr := u.f.Sync()
-	closeErr := u.f.Close()
+	f := u.f
 	u.f = nil
 	defer u.se.svc.release(u.spool)
-	if err := errors.Join(syncErr, closeErr); err != nil {
+	if err := f.Sync(); err != nil {
+		f.Close()
 		return classifyWrite(err)
 	}
 	if u.temporary {
+		if err := f.Close(); err != nil {
+			return classifyWrite(err)
+		}
 		u.se.mu.Lock()
 		u.se.pending[u.rel] = u.spool
 		u.se.mu.Unlock()
 		return nil
 	}
-	return u.ingest(ctx, u.spool)
+	return u.ingest(ctx, u.spool, f)
 }
 
-// ingest turns a complete spool file into a recording.
-func (u *Upload) ingest(ctx context.Context, spool string) error {
+// ingest turns a complete spool file into a recording; f is the spool
+// still open after its upload, or nil.
+func (u *Upload) ingest(ctx context.Context, spool string, f *os.File) error {
 	svc := u.se.svc
 	if u.info.Kind == layout.Index {
 		// Playback indexes of .dav files: acknowledged, never a recording.
+		if f != nil {
+			f.Close()
+		}
 		return os.Remove(spool)
 	}
-	size, sum, err := checkComplete(ctx, spool, u.rel, u.info.Kind, u.hash, svc)
+	size, sum, err := checkComplete(ctx, f, spool, u.rel, u.info.Kind, u.hash, svc)
 	if err != nil {
 		// Kept for a resume; the client sees why its upload failed.
 		return u.se.refuse(ctx, u.rel, err)
@@ -183,13 +198,11 @@ func (u *Upload) ingest(ctx context.Context, spool string) error {
 		svc.deleteObject(ctx, r.ObjectKey)
 	}
 	if cam2drive.ErrorCode(err) == cam2drive.CodeQuota {
-		os.Remove(spool)
 		return u.se.refuse(ctx, u.rel, err)
 	}
 	if err != nil {
 		return err
 	}
-	os.Remove(spool)
 	for _, old := range evicted {
 		svc.deleteObjects(ctx, old)
 	}
@@ -224,13 +237,30 @@ func (s *Service) deleteObject(ctx context.Context, key string) {
 
 // checkComplete verifies a spooled file is whole and returns its size and
 // SHA-256 (from h when it was computed on the way in): a data connection
-// closed early looks like a finished upload in FTP.
-func checkComplete(ctx context.Context, path, name string, kind layout.Kind, h hash.Hash, svc *Service) (int64, string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, "", err
+// closed early looks like a finished upload in FTP. It reads f (opening
+// path when f is nil) and closes it.
+func checkComplete(ctx context.Context, f *os.File, path, name string, kind layout.Kind, h hash.Hash, svc *Service) (int64, string, error) {
+	if f == nil {
+		var err error
+		if f, err = os.Open(path); err != nil {
+			return 0, "", err
+		}
 	}
-	defer f.Close()
+	size, sum, err := checkFile(f, name, kind, h)
+	if closeErr := f.Close(); err == nil && closeErr != nil {
+		return 0, "", classifyWrite(closeErr)
+	}
+	if err == nil && kind != layout.Snapshot && svc.cfg.ProbeVideo && svc.prober != nil {
+		if err := svc.prober.Check(ctx, path); err != nil {
+			return 0, "", &cam2drive.Error{Code: cam2drive.CodeInvalid, Key: "incomplete_file", Err: err}
+		}
+	}
+	return size, sum, err
+}
+
+// checkFile reads the size and digest of an open spool file and checks a
+// snapshot's image ends.
+func checkFile(f *os.File, name string, kind layout.Kind, h hash.Hash) (int64, string, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return 0, "", err
@@ -238,24 +268,19 @@ func checkComplete(ctx context.Context, path, name string, kind layout.Kind, h h
 	size := st.Size()
 	if h == nil {
 		h = sha256.New()
-		if _, err := io.Copy(h, f); err != nil {
+		if _, err := io.Copy(h, io.NewSectionReader(f, 0, size)); err != nil {
 			return 0, "", err
 		}
 	}
 	if size == 0 {
 		return 0, "", cam2drive.Errorf(cam2drive.CodeInvalid, "empty_file")
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
 	if kind == layout.Snapshot {
 		if err := checkImage(f, size, name); err != nil {
 			return 0, "", err
 		}
-	} else if svc.cfg.ProbeVideo && svc.prober != nil {
-		if err := svc.prober.Check(ctx, path); err != nil {
-			return 0, "", &cam2drive.Error{Code: cam2drive.CodeInvalid, Key: "incomplete_file", Err: err}
-		}
 	}
-	return size, sum, nil
+	return size, hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // mover is a store that can take a local file by renaming it (the local
@@ -265,10 +290,16 @@ type mover interface {
 }
 
 // store makes the spool file the object under key, moving it when the
-// store allows, copying otherwise.
+// store allows, copying otherwise; the spool file is gone after a success.
 func (s *Service) store(ctx context.Context, key, spool string) error {
+	var err error
 	if m, ok := s.blobs.(mover); ok {
-		return m.MoveFile(ctx, key, spool)
+		err = m.MoveFile(ctx, key, spool) // copies across file systems
+	} else {
+		err = s.blobs.PutFile(ctx, key, spool)
 	}
-	return s.blobs.PutFile(ctx, key, spool)
+	if err == nil {
+		os.Remove(spool)
+	}
+	return err
 }
