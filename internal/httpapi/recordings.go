@@ -30,6 +30,7 @@ type recordingJSON struct {
 	Kind           string           `json:"kind" enum:"clip,snapshot"`
 	EventType      string           `json:"event_type"`
 	Status         string           `json:"status" enum:"ready,processing,failed"`
+	StatusReason   string           `json:"status_reason,omitempty"` // why it failed, in the caller's language
 	Size           int64            `json:"size"`
 	SourcePath     string           `json:"source_path"`
 	DurationMS     int64            `json:"duration_ms"`
@@ -275,6 +276,7 @@ func (s *Server) recordingItems(c *call, recs []cam2drive.Recording) ([]recordin
 	out := make([]recordingJSON, len(recs))
 	for i, r := range recs {
 		out[i] = toRecording(r)
+		out[i].StatusReason = failureReason(c.lang, r)
 		out[i].CameraName, out[i].SiteName = camNames[r.CameraID], siteInfo[r.SiteID].Name
 		if t := types[r.ID]; t != nil {
 			out[i].DetectionTypes = t
@@ -282,6 +284,19 @@ func (s *Server) recordingItems(c *call, recs []cam2drive.Recording) ([]recordin
 		out[i].Media = s.mediaURLs(c, r, siteInfo[r.SiteID], camNames[r.CameraID], exp)
 	}
 	return out, nil
+}
+
+// failureReason words why a recording failed: the pipeline keeps a key,
+// then ": " and details for the log.
+func failureReason(lang string, r cam2drive.Recording) string {
+	if r.Status != "failed" {
+		return ""
+	}
+	key, _, _ := strings.Cut(r.StatusReason, ":")
+	if _, ok := messages[key]; !ok {
+		key = "processing_error"
+	}
+	return message(lang, key)
 }
 
 func appendNew(list []string, v string) []string {

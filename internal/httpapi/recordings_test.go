@@ -337,3 +337,46 @@ func testHistogram(t *testing.T, f *fixture, base, site string) {
 	e := f.as(t, f.Viewer, "GET", base+"/histogram?date=2026-02-30", nil).wantErr(t, 400, "invalid", "bad date")
 	wantFields(t, e, "bad date", "date")
 }
+
+// A failed recording says why, in the reader's language.
+func TestRecordingFailureReason(t *testing.T) {
+	f := newFixture(t, storetest.Dialects(t)[0])
+	ctx := t.Context()
+	r, err := f.DB.Recording(ctx, f.C1.Org.ID, f.C1.RecordingID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/orgs/" + f.C1.Org.ID + "/recordings/" + r.ID
+	reason := func() string {
+		var got struct {
+			Status       string  `json:"status"`
+			StatusReason *string `json:"status_reason"`
+		}
+		f.as(t, f.Viewer, "GET", path, nil).want(t, 200, "recording").decode(t, &got)
+		if got.StatusReason == nil {
+			return "<absent>"
+		}
+		return *got.StatusReason
+	}
+	if got := reason(); got != "<absent>" {
+		t.Errorf("a recording being processed has the reason %q", got)
+	}
+	r.Status, r.StatusReason = "failed", "truncated: moov atom not found"
+	if err := f.DB.SetRecordingMedia(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if got := reason(); got != "The file is incomplete: the recorder's upload was cut." {
+		t.Errorf("English reason %q", got)
+	}
+	f.as(t, f.Viewer, "PATCH", "/me/preferences", map[string]any{"language": "fr"}).want(t, 200, "French")
+	if got := reason(); got != "Le fichier est incomplet : l'envoi de l'enregistreur a été interrompu." {
+		t.Errorf("French reason %q", got)
+	}
+	r.StatusReason = "ffmpeg exited 1"
+	if err := f.DB.SetRecordingMedia(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if got := reason(); got != "L'enregistrement n'a pas pu être traité." {
+		t.Errorf("reason without a known key %q", got)
+	}
+}
