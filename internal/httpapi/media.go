@@ -155,15 +155,15 @@ func (s *Server) mediaFile(c *call) error {
 	if obj.contentType != "" {
 		h.Set("Content-Type", obj.contentType)
 	}
-	disposition := "inline"
+	name := path.Base(obj.key)
 	if l.variant == variantDownload {
-		disposition = "attachment"
+		if name, err = s.downloadName(c.r.Context(), rec, obj.ext); err != nil {
+			return err
+		}
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	} else {
+		h.Set("Content-Disposition", "inline")
 	}
-	name, err := s.downloadName(c.r.Context(), rec, obj.ext)
-	if err != nil {
-		return err
-	}
-	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": name}))
 	h.Set("ETag", fmt.Sprintf(`"%s-%s-%d"`, rec.ID, l.variant, info.Size))
 	h.Set("Cache-Control", fmt.Sprintf("private, max-age=%d", max(0, l.exp-s.Media.now().Unix())))
 	content := &blobReader{ctx: c.r.Context(), store: s.Media.Blobs, key: obj.key, size: info.Size}
