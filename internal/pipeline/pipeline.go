@@ -60,6 +60,10 @@ func (w *ProcessWorker) Work(ctx context.Context, job *river.Job[ingest.ProcessA
 		}
 		r.Status, r.StatusReason = "failed", ReasonProcessing+": "+err.Error()
 		log.Error("recording failed after retries", "attempt", job.Attempt, "err", err)
+		// Say so even when the attempt ran out of time.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
 	}
 	if r.Status == "failed" {
 		w.dropDerived(ctx, r, log)
@@ -100,9 +104,15 @@ func (w *ProcessWorker) fold(ctx context.Context, r cam2drive.Recording) error {
 // dropDerived deletes what a run may have stored under the derived keys
 // (never the original).
 func (w *ProcessWorker) dropDerived(ctx context.Context, r cam2drive.Recording, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	for _, key := range derivedKeys(r.ObjectKey).all() {
-		if err := w.Blobs.Delete(context.WithoutCancel(ctx), key); err != nil {
+		if key == r.ObjectKey {
+			continue
+		}
+		if err := w.Blobs.Delete(ctx, key); err != nil {
 			log.Warn("delete derived object", "key", key, "err", err)
+			return // storage down: the others would fail alike
 		}
 	}
 }

@@ -124,7 +124,9 @@ func TestStorageDownIsRetriedThenFails(t *testing.T) {
 		}
 	}
 	last := recs[1]
-	if err := w.Work(ctx, job(last, 5)); err != nil {
+	short, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := w.Work(short, job(last, 5)); err != nil {
 		t.Fatalf("last attempt: %v, want the recording marked failed instead", err)
 	}
 	srv.start(t)
