@@ -46,50 +46,11 @@ func TestMediaRanges(t *testing.T) {
 	r := b.addRecording(t, f, 1, "2026-02-05 08:00:00", "person")
 	var got recordingFull
 	f.as(t, f.Viewer, "GET", "/orgs/"+f.C1.Org.ID+"/recordings/"+r.ID, nil).want(t, 200, "recording").decode(t, &got)
-	clip, n := b.clip, len(b.clip)
+	clip := b.clip
 
-	whole := f.fetch(t, "GET", got.Media.VideoURL).want(t, 200, "whole clip")
-	if !bytes.Equal(whole.Body, clip) || whole.Header.Get("Content-Type") != "video/mp4" || whole.Header.Get("Accept-Ranges") != "bytes" {
-		t.Errorf("whole clip: %d bytes, %q, Accept-Ranges %q", len(whole.Body), whole.Header.Get("Content-Type"), whole.Header.Get("Accept-Ranges"))
-	}
-	if cd := whole.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "inline") {
+	whole := checkRanges(t, f.env, got.Media.VideoURL, clip)
+	if cd := whole.Header.Get("Content-Disposition"); cd != "inline" {
 		t.Errorf("video Content-Disposition %q, want inline", cd)
-	}
-	for _, c := range []struct {
-		name, rng  string
-		start, end int // inclusive
-	}{
-		{"first bytes", "bytes=0-99", 0, 99},
-		{"first byte", "bytes=0-0", 0, 0},
-		{"middle", fmt.Sprintf("bytes=%d-%d", n/2, n/2+999), n / 2, n/2 + 999},
-		{"last bytes", fmt.Sprintf("bytes=%d-%d", n-100, n-1), n - 100, n - 1},
-		{"last byte", fmt.Sprintf("bytes=%d-", n-1), n - 1, n - 1},
-		{"suffix", "bytes=-500", n - 500, n - 1},
-		{"open end", fmt.Sprintf("bytes=%d-", n-1234), n - 1234, n - 1},
-		{"end past the size", fmt.Sprintf("bytes=%d-%d", n-10, n+5000), n - 10, n - 1},
-	} {
-		rep := f.fetch(t, "GET", got.Media.VideoURL, header("Range", c.rng))
-		wantRange := fmt.Sprintf("bytes %d-%d/%d", c.start, c.end, n)
-		if rep.Status != 206 || !bytes.Equal(rep.Body, clip[c.start:c.end+1]) || rep.Header.Get("Content-Range") != wantRange ||
-			rep.Header.Get("Content-Type") != "video/mp4" {
-			t.Errorf("%s (%s): %d, %d bytes, Content-Range %q (want %q), %q", c.name, c.rng, rep.Status, len(rep.Body),
-				rep.Header.Get("Content-Range"), wantRange, rep.Header.Get("Content-Type"))
-		}
-	}
-	multi := f.fetch(t, "GET", got.Media.VideoURL, header("Range", "bytes=0-9,100-109")).want(t, 206, "two ranges")
-	if mt, _, _ := mime.ParseMediaType(multi.Header.Get("Content-Type")); mt != "multipart/byteranges" ||
-		!bytes.Contains(multi.Body, clip[0:10]) || !bytes.Contains(multi.Body, clip[100:110]) {
-		t.Errorf("two ranges: %q", multi.Header.Get("Content-Type"))
-	}
-	f.fetch(t, "GET", got.Media.VideoURL, header("Range", fmt.Sprintf("bytes=%d-", n))).want(t, 416, "range past the end")
-	head := f.fetch(t, "HEAD", got.Media.VideoURL).want(t, 200, "HEAD")
-	if head.Header.Get("Content-Length") != fmt.Sprint(n) || len(head.Body) != 0 {
-		t.Errorf("HEAD: Content-Length %q, %d bytes of body", head.Header.Get("Content-Length"), len(head.Body))
-	}
-	// A player resuming with If-Range and the ETag gets the range.
-	resumed := f.fetch(t, "GET", got.Media.VideoURL, header("Range", "bytes=10-19"), header("If-Range", whole.Header.Get("ETag")))
-	if resumed.Status != 206 || !bytes.Equal(resumed.Body, clip[10:20]) {
-		t.Errorf("If-Range with the ETag: %d", resumed.Status)
 	}
 
 	dl := f.fetch(t, "GET", got.Media.DownloadURL).want(t, 200, "download")
@@ -194,4 +155,54 @@ func TestMediaIsolation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// checkRanges fetches the clip at u whole, by byte ranges (first, middle,
+// last, suffix, several), with HEAD and If-Range, and past its end; it
+// returns the whole answer.
+func checkRanges(t *testing.T, e *env, u string, clip []byte) reply {
+	t.Helper()
+	n := len(clip)
+	whole := e.fetch(t, "GET", u).want(t, 200, "whole clip")
+	if !bytes.Equal(whole.Body, clip) || whole.Header.Get("Content-Type") != "video/mp4" || whole.Header.Get("Accept-Ranges") != "bytes" {
+		t.Errorf("whole clip: %d bytes, %q, Accept-Ranges %q", len(whole.Body), whole.Header.Get("Content-Type"), whole.Header.Get("Accept-Ranges"))
+	}
+	for _, c := range []struct {
+		name, rng  string
+		start, end int // inclusive
+	}{
+		{"first bytes", "bytes=0-99", 0, 99},
+		{"first byte", "bytes=0-0", 0, 0},
+		{"middle", fmt.Sprintf("bytes=%d-%d", n/2, n/2+999), n / 2, n/2 + 999},
+		{"last bytes", fmt.Sprintf("bytes=%d-%d", n-100, n-1), n - 100, n - 1},
+		{"last byte", fmt.Sprintf("bytes=%d-", n-1), n - 1, n - 1},
+		{"suffix", "bytes=-500", n - 500, n - 1},
+		{"open end", fmt.Sprintf("bytes=%d-", n-1234), n - 1234, n - 1},
+		{"end past the size", fmt.Sprintf("bytes=%d-%d", n-10, n+5000), n - 10, n - 1},
+	} {
+		rep := e.fetch(t, "GET", u, header("Range", c.rng))
+		wantRange := fmt.Sprintf("bytes %d-%d/%d", c.start, c.end, n)
+		if rep.Status != 206 || !bytes.Equal(rep.Body, clip[c.start:c.end+1]) || rep.Header.Get("Content-Range") != wantRange ||
+			rep.Header.Get("Content-Type") != "video/mp4" {
+			t.Errorf("%s (%s): %d, %d bytes, Content-Range %q (want %q), %q", c.name, c.rng, rep.Status, len(rep.Body),
+				rep.Header.Get("Content-Range"), wantRange, rep.Header.Get("Content-Type"))
+		}
+	}
+	multi := e.fetch(t, "GET", u, header("Range", "bytes=0-9,100-109")).want(t, 206, "two ranges")
+	if mt, _, _ := mime.ParseMediaType(multi.Header.Get("Content-Type")); mt != "multipart/byteranges" ||
+		!bytes.Contains(multi.Body, clip[0:10]) || !bytes.Contains(multi.Body, clip[100:110]) {
+		t.Errorf("two ranges: %q", multi.Header.Get("Content-Type"))
+	}
+	e.fetch(t, "GET", u, header("Range", fmt.Sprintf("bytes=%d-", n))).want(t, 416, "range past the end")
+	head := e.fetch(t, "HEAD", u).want(t, 200, "HEAD")
+	if head.Header.Get("Content-Length") != fmt.Sprint(n) || len(head.Body) != 0 {
+		t.Errorf("HEAD: Content-Length %q, %d bytes of body", head.Header.Get("Content-Length"), len(head.Body))
+	}
+	// A player resuming with If-Range and the ETag gets the range.
+	resumed := e.fetch(t, "GET", u, header("Range", "bytes=10-19"), header("If-Range", whole.Header.Get("ETag")))
+	if resumed.Status != 206 || !bytes.Equal(resumed.Body, clip[10:20]) {
+		t.Errorf("If-Range with the ETag: %d", resumed.Status)
+	}
+
+	return whole
 }
