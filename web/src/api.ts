@@ -629,7 +629,7 @@ export class ApiClient {
 }
 
 /** The query of a recordings call: lists joined with commas, empty values left out. */
-export function recordingQuery(params: RecordingFilter & Record<string, unknown>): string {
+export function recordingQuery(params: object): string {
   const flat: Record<string, string | number | undefined> = {};
   for (const [k, v] of Object.entries(params)) {
     if (Array.isArray(v)) flat[k] = v.length ? v.join(',') : undefined;

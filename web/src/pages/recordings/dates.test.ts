@@ -6,6 +6,7 @@ import {
   applyDraft,
   dayRole,
   isDay,
+  normaliseTime,
   monthGrid,
   periodDays,
   periodQuery,
@@ -55,6 +56,20 @@ describe('days and months', () => {
     expect(todayIn('Africa/Tunis', new Date('2026-07-01T23:30:00Z'))).toBe('2026-07-02');
     // An unknown zone falls back to the browser's instead of throwing.
     expect(isDay(todayIn('Mars/Olympus'))).toBe(true);
+  });
+
+  it('reads the times people type', () => {
+    expect(normaliseTime('8')).toBe('08:00');
+    expect(normaliseTime('08:30')).toBe('08:30');
+    expect(normaliseTime('830')).toBe('08:30');
+    expect(normaliseTime('1745')).toBe('17:45');
+    expect(normaliseTime('8h30')).toBe('08:30');
+    expect(normaliseTime(' 8:5 ')).toBe('08:05');
+    expect(normaliseTime('23:59')).toBe('23:59');
+    expect(normaliseTime('24:00')).toBeNull();
+    expect(normaliseTime('12:60')).toBeNull();
+    expect(normaliseTime('midi')).toBeNull();
+    expect(normaliseTime('')).toBeNull();
   });
 
   it('writes short days as the guide does', () => {

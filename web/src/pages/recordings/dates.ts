@@ -224,3 +224,18 @@ export function weekdayNames(lang: string, weekStart = 1): string[] {
   // 2026-02-01 is a Sunday.
   return Array.from({ length: 7 }, (_, i) => f.format(toUTC(addDays('2026-02-01', (weekStart + i) % 7))));
 }
+
+/**
+ * What a person typed as a time, as "HH:MM": "8" → "08:00", "830" or "8h30"
+ * → "08:30", "8:5" → "08:05"; null when it is no time of day.
+ */
+export function normaliseTime(typed: string): string | null {
+  const s = typed.trim().toLowerCase().replace(/\s+/g, '');
+  let m = /^(\d{1,2})(?:[:h.](\d{1,2})?)?$/.exec(s);
+  if (!m && /^\d{3,4}$/.test(s)) m = /^(\d{1,2})(\d{2})$/.exec(s);
+  if (!m) return null;
+  const h = Number(m[1]);
+  const min = m[2] === undefined ? 0 : Number(m[2]);
+  if (h > 23 || min > 59) return null;
+  return `${pad(h)}:${pad(min)}`;
+}
