@@ -53,6 +53,9 @@ func TestConcurrentUploadsOnAFillingDisk(t *testing.T) {
 					t.Errorf("recording %s: %d bytes stored, want %d", r.SourcePath, len(got), len(data))
 				}
 			}
+			if h, err := f.DB.Health(context.Background(), f.Org.ID, f.Recorder.ID); err != nil || h.Uploads != fit || h.RefusedUploads != total-fit {
+				t.Errorf("health counts %d uploads, %d refused (%v); want %d, %d", h.Uploads, h.RefusedUploads, err, fit, total-fit)
+			}
 			if objs, err := f.Blobs.List(context.Background(), "org/"); err != nil || len(objs) != fit {
 				t.Errorf("%d objects stored (%v), want %d: refused uploads leave none", len(objs), err, fit)
 			}

@@ -53,9 +53,30 @@ type Service struct {
 	now     func() time.Time
 
 	mu       sync.Mutex
-	inFlight map[string]bool // spool files being written: one writer per path
+	inFlight map[string]bool // spool files being written: one writer per path, under mu
+
+	logins map[string]time.Time // recorder → last login written, under mu
 
 	indexQ indexQueue // uploads waiting to be indexed (group commit)
+}
+
+// loginEvery is how often a recorder's last login is written at most: most
+// recorders open a connection per file, and a write per connection would
+// queue every login behind the database's writer.
+const loginEvery = 30 * time.Second
+
+// loginDue tells whether a login of recorderID at now is to be written.
+func (s *Service) loginDue(recorderID string, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if last, ok := s.logins[recorderID]; ok && now.Sub(last) < loginEvery && !now.Before(last) {
+		return false
+	}
+	if len(s.logins) > 100_000 {
+		clear(s.logins) // bounded memory; the next logins are written again
+	}
+	s.logins[recorderID] = now
+	return true
 }
 
 // claim reserves a spool file for one upload; false when another upload of
@@ -91,7 +112,8 @@ func New(db *store.DB, blobs blob.Store, queue *jobs.Queue, secrets *auth.Record
 		return nil, fmt.Errorf("spool dir: %w", err)
 	}
 	return &Service{db: db, blobs: blobs, queue: queue, secrets: secrets, prober: prober, log: log, cfg: cfg,
-		guard: newGuard(cfg.BanAfter, cfg.BanFor, cfg.MaxConns), now: time.Now, inFlight: map[string]bool{}}, nil
+		guard: newGuard(cfg.BanAfter, cfg.BanFor, cfg.MaxConns), now: time.Now, inFlight: map[string]bool{},
+		logins: map[string]time.Time{}, indexQ: newIndexQueue()}, nil
 }
 
 // Connect takes a connection slot for ip; refused past the per-IP limit or
@@ -135,8 +157,10 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (*Se
 	if err != nil {
 		loc = time.UTC
 	}
-	if err := s.db.RecordLogin(ctx, rec.ID, now); err != nil {
-		s.log.Warn("record recorder login", "recorder_id", rec.ID, "err", err)
+	if s.loginDue(rec.ID, now) {
+		if err := s.db.RecordLogin(ctx, rec.ID, now); err != nil {
+			s.log.Warn("record recorder login", "recorder_id", rec.ID, "err", err)
+		}
 	}
 	return &Session{svc: s, rec: rec, loc: loc, ip: ip, pending: map[string]string{}}, nil
 }
@@ -191,6 +215,14 @@ func (s *Service) cleanSpool() error {
 		}
 		return nil
 	})
+}
+
+// receiving counts the uploads under way, from their first byte to their
+// reply.
+func (s *Service) receiving() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.inFlight)
 }
 
 func (s *Service) busy(spool string) bool {

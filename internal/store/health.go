@@ -38,9 +38,10 @@ func (db *DB) RecordProblem(ctx context.Context, recorderID string, e cam2drive.
 	})
 }
 
-// RecordUpload counts an indexed upload, in the indexing transaction.
-func (tx *Tx) RecordUpload(ctx context.Context, recorderID string, at time.Time) error {
-	_, err := tx.q.exec(ctx, `UPDATE recorder_health SET uploads = uploads + 1, last_upload_at = ? WHERE recorder_id = ?`, ms(at), recorderID)
+// RecordUploads counts n indexed uploads of a recorder, in the indexing
+// transaction.
+func (tx *Tx) RecordUploads(ctx context.Context, recorderID string, n int, at time.Time) error {
+	_, err := tx.q.exec(ctx, `UPDATE recorder_health SET uploads = uploads + ?, last_upload_at = ? WHERE recorder_id = ?`, n, ms(at), recorderID)
 	return err
 }
 
