@@ -255,19 +255,21 @@ func codecName(fourcc string) string {
 	return strings.ToLower(strings.TrimSpace(fourcc))
 }
 
-// pixFmt infers the pixel format from an H.264 entry's avcC profile: the
-// 8-bit 4:2:0 profiles (baseline, main, extended, high) are what browsers
-// decode. "" when unknown (ffprobe then says).
+// pixFmt infers the pixel format from the profile in an H.264 entry's avcC
+// (baseline, main, extended, high: 8-bit 4:2:0, what browsers decode) or an
+// H.265 entry's hvcC (main). "" when unknown: ffprobe then says.
 func pixFmt(codec string, entry []byte) string {
-	if codec != "h264" || len(entry) < 78 {
+	if len(entry) < 78 {
 		return ""
 	}
-	avcC := children(entry[78:])["avcC"]
-	if len(avcC) < 2 {
-		return ""
-	}
-	switch avcC[1] {
-	case 66, 77, 88, 100:
+	c := children(entry[78:])
+	switch {
+	case codec == "h264" && len(c["avcC"]) >= 2:
+		switch c["avcC"][1] {
+		case 66, 77, 88, 100:
+			return "yuv420p"
+		}
+	case codec == "hevc" && len(c["hvcC"]) >= 2 && c["hvcC"][1]&0x1F == 1:
 		return "yuv420p"
 	}
 	return ""

@@ -29,7 +29,8 @@ func TestReadMP4AgreesWithFFprobe(t *testing.T) {
 		{"plain.mp4", []string{"-an", "-c:v", "libx264", "-preset", "ultrafast"}, false, false, true, "h264", "", "yuv420p"},
 		{"fast.mp4", []string{"-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-movflags", "+faststart"}, true, false, true, "h264", "aac", "yuv420p"},
 		{"frag.mp4", []string{"-an", "-c:v", "libx264", "-preset", "ultrafast", "-movflags", "frag_keyframe+empty_moov"}, true, true, false, "h264", "", "yuv420p"},
-		{"hevc.mp4", []string{"-an", "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", "-tag:v", "hvc1"}, false, false, false, "hevc", "", ""},
+		{"hevc.mp4", []string{"-an", "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", "-tag:v", "hvc1"}, false, false, true, "hevc", "", "yuv420p"},
+		{"hevc10.mp4", []string{"-an", "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", "-pix_fmt", "yuv420p10le"}, false, false, false, "hevc", "", ""},
 		{"high10.mp4", []string{"-an", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p10le"}, false, false, false, "h264", "", ""},
 		{"alaw.mov", []string{"-c:v", "libx264", "-preset", "ultrafast", "-c:a", "pcm_alaw"}, false, false, true, "h264", "pcm_alaw", "yuv420p"},
 	}

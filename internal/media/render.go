@@ -14,12 +14,13 @@ import (
 // without error when a stream gave no picture at all.
 func (t Tools) Render(ctx context.Context, p Plan) error {
 	var extra time.Duration
-	if p.Media != "" && p.Playback.Video == VideoH264 {
-		// Transcoding grows with the clip: up to twice its duration more.
-		extra = 2 * p.Duration
-		if p.Duration == 0 {
-			extra = 10 * time.Minute
-		}
+	switch {
+	case p.Media != "" && p.Duration == 0:
+		extra = 10 * time.Minute
+	case p.Media != "" && p.Playback.Video == VideoH264:
+		extra = 2 * p.Duration // transcoding grows with the clip
+	case p.Media != "":
+		extra = p.Duration / 4 // so does copying an hour of DHAV
 	}
 	if _, err := t.run(ctx, t.ffmpeg(), RenderArgs(p), extra); err != nil {
 		return err

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -32,6 +34,8 @@ type ProcessWorker struct {
 	TempDir       string // scratch files, in a directory per job removed after it
 	TranscodeHEVC bool   // H.265 becomes H.264 (otherwise it is only remuxed)
 	Log           *slog.Logger
+
+	sweep sync.Once // scratch directories a crash left behind go on the first job
 }
 
 // ReasonProcessing prefixes the reason of a recording whose processing kept
@@ -144,12 +148,24 @@ func (w *ProcessWorker) scratch() (string, func(), error) {
 		if err := os.MkdirAll(w.TempDir, 0o700); err != nil {
 			return "", nil, err
 		}
+		w.sweep.Do(w.sweepScratch)
 	}
 	dir, err := os.MkdirTemp(w.TempDir, "process-*")
 	if err != nil {
 		return "", nil, err
 	}
 	return dir, func() { os.RemoveAll(dir) }, nil
+}
+
+// sweepScratch removes job directories older than a day: no job runs that
+// long (its timeout is an hour), so they were left by a crash.
+func (w *ProcessWorker) sweepScratch() {
+	old, _ := filepath.Glob(filepath.Join(w.TempDir, "process-*"))
+	for _, dir := range old {
+		if st, err := os.Stat(dir); err == nil && st.IsDir() && time.Since(st.ModTime()) > 24*time.Hour {
+			os.RemoveAll(dir)
+		}
+	}
 }
 
 var errNoOriginal = errors.New("the original file is missing from storage")

@@ -245,6 +245,14 @@ func TestProcessingIsIdempotent(t *testing.T) {
 		}
 	}
 	w := worker(t, f)
+	// A crash days ago left a job's scratch directory: the first job sweeps it.
+	stale := filepath.Join(w.TempDir, "process-123")
+	if err := os.MkdirAll(stale, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(stale, "original"), []byte("left"), 0o600)
+	long := time.Now().Add(-48 * time.Hour)
+	os.Chtimes(stale, long, long)
 	process(t, f, w)
 	r = f.Recordings(t)[0]
 	if r.Status != "ready" {
