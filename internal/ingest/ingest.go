@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -58,6 +59,17 @@ type Service struct {
 	logins map[string]time.Time // recorder → last login written, under mu
 
 	indexQ indexQueue // uploads waiting to be indexed (group commit)
+
+	workers chan struct{} // slots for hashing and writing received bytes
+}
+
+// work takes a slot to hash and write received bytes, and returns its
+// release. There are as many slots as processors: dozens of uploads busy
+// on the CPU at once would keep everything else waiting for a turn — the
+// commit that all of them wait for, and the replies of the others.
+func (s *Service) work() (release func()) {
+	s.workers <- struct{}{}
+	return func() { <-s.workers }
 }
 
 // loginEvery is how often a recorder's last login is written at most: most
@@ -113,7 +125,7 @@ func New(db *store.DB, blobs blob.Store, queue *jobs.Queue, secrets *auth.Record
 	}
 	return &Service{db: db, blobs: blobs, queue: queue, secrets: secrets, prober: prober, log: log, cfg: cfg,
 		guard: newGuard(cfg.BanAfter, cfg.BanFor, cfg.MaxConns), now: time.Now, inFlight: map[string]bool{},
-		logins: map[string]time.Time{}, indexQ: newIndexQueue()}, nil
+		logins: map[string]time.Time{}, indexQ: newIndexQueue(), workers: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
 }
 
 // Connect takes a connection slot for ip; refused past the per-IP limit or

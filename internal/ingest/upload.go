@@ -88,8 +88,10 @@ func positionSpool(f *os.File, offset int64, appendMode bool) (int64, error) {
 
 // Write appends received bytes.
 func (u *Upload) Write(p []byte) (int, error) {
+	release := u.se.svc.work()
 	n, err := u.f.Write(p)
 	u.hash.Write(p[:n])
+	release()
 	if err != nil {
 		return n, classifyWrite(err)
 	}
