@@ -14,10 +14,9 @@ import (
 // Reasons a file is refused, kept on the recording for the client (the
 // API words them in French and English by key).
 const (
-	ReasonTruncated   = "truncated"
-	ReasonUnreadable  = "unreadable_media"
-	ReasonNoVideo     = "no_video"
-	ReasonUnsupported = "unsupported_media"
+	ReasonTruncated  = "truncated"
+	ReasonUnreadable = "unreadable_media"
+	ReasonNoVideo    = "no_video"
 )
 
 // Error says the file itself is at fault: running again will not help.
