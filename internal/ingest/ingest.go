@@ -56,7 +56,8 @@ type Service struct {
 	mu       sync.Mutex
 	inFlight map[string]bool // spool files being written: one writer per path, under mu
 
-	logins map[string]time.Time // recorder → last login written, under mu
+	logins map[string]time.Time      // recorder → last login written, under mu
+	zones  map[string]*time.Location // time zones loaded, under mu
 
 	indexQ indexQueue // uploads waiting to be indexed (group commit)
 
@@ -76,6 +77,23 @@ func (s *Service) work() (release func()) {
 // recorders open a connection per file, and a write per connection would
 // queue every login behind the database's writer.
 const loginEvery = 30 * time.Second
+
+// location loads a site's time zone once (UTC when unknown): loading it
+// reads and parses a file, on every login of recorders that connect for
+// each file.
+func (s *Service) location(name string) *time.Location {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if loc, ok := s.zones[name]; ok {
+		return loc
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = time.UTC
+	}
+	s.zones[name] = loc
+	return loc
+}
 
 // loginDue tells whether a login of recorderID at now is to be written.
 func (s *Service) loginDue(recorderID string, now time.Time) bool {
@@ -125,7 +143,7 @@ func New(db *store.DB, blobs blob.Store, queue *jobs.Queue, secrets *auth.Record
 	}
 	return &Service{db: db, blobs: blobs, queue: queue, secrets: secrets, prober: prober, log: log, cfg: cfg,
 		guard: newGuard(cfg.BanAfter, cfg.BanFor, cfg.MaxConns), now: time.Now, inFlight: map[string]bool{},
-		logins: map[string]time.Time{}, indexQ: newIndexQueue(), workers: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
+		logins: map[string]time.Time{}, zones: map[string]*time.Location{}, indexQ: newIndexQueue(), workers: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
 }
 
 // Connect takes a connection slot for ip; refused past the per-IP limit or
@@ -165,10 +183,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip string) (*Se
 	if err != nil {
 		return nil, fmt.Errorf("recorder site: %w", err)
 	}
-	loc, err := time.LoadLocation(site.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := s.location(site.Timezone)
 	if s.loginDue(rec.ID, now) {
 		if err := s.db.RecordLogin(ctx, rec.ID, now); err != nil {
 			s.log.Warn("record recorder login", "recorder_id", rec.ID, "err", err)
