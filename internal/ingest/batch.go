@@ -131,7 +131,7 @@ func (s *Service) gather() []*indexReq {
 // other failure rolls the batch back and each upload is retried alone, so
 // one bad upload never fails its neighbours.
 func (s *Service) indexBatch(ctx context.Context, batch []*indexReq) {
-	err := s.db.InTx(ctx, func(tx *store.Tx) error { return s.indexIn(ctx, tx, batch) })
+	err := s.db.InBatchTx(ctx, func(tx *store.Tx) error { return s.indexIn(ctx, tx, batch) })
 	if err == nil || len(batch) == 1 {
 		for _, req := range batch {
 			if err != nil {
