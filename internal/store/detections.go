@@ -40,7 +40,7 @@ func (db *DB) ReplaceDetections(ctx context.Context, orgID, recordingID, source 
 				return err
 			}
 		}
-		return nil
+		return tx.setDetectionMask(ctx, recordingID)
 	})
 }
 

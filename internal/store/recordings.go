@@ -72,14 +72,60 @@ func (f RecordingFilter) cond(orgID string) ([]string, []any) {
 		where, args = append(where, hiddenCameras), append(args, f.ViewerID)
 	}
 	if len(f.Types) > 0 {
-		// The inner "recordings.id" is the row being filtered: detections are
-		// probed through their (recording_id, type) index.
-		where = append(where, "EXISTS (SELECT 1 FROM detections d WHERE d.recording_id = recordings.id AND d.type IN ("+marks(len(f.Types))+"))")
-		for _, t := range f.Types {
-			args = append(args, t)
-		}
+		cond, targs := typesCond(f.Types)
+		where, args = append(where, cond), append(args, targs...)
 	}
 	return where, args
+}
+
+// detectionBits are the basic detection types kept as bits of
+// recordings.detection_mask (migration 0005 backfills with the same values).
+var detectionBits = []struct {
+	typ string
+	bit int
+}{{"motion", 1}, {"person", 2}, {"vehicle", 4}, {"animal", 8}}
+
+// typesCond keeps recordings with a detection of one of types: basic types
+// by their bits (read from the browse indexes), others (HOLO4) by probing
+// detections through their (recording_id, type) index.
+func typesCond(types []string) (string, []any) {
+	mask, others := 0, []any{}
+	for _, t := range types {
+		bit := 0
+		for _, b := range detectionBits {
+			if b.typ == t {
+				bit = b.bit
+			}
+		}
+		if bit == 0 {
+			others = append(others, t)
+		}
+		mask |= bit
+	}
+	var conds []string
+	var args []any
+	if mask != 0 {
+		conds, args = append(conds, "(detection_mask & ?) <> 0"), append(args, mask)
+	}
+	if len(others) > 0 {
+		// The inner "recordings.id" is the row being filtered.
+		conds = append(conds, "EXISTS (SELECT 1 FROM detections d WHERE d.recording_id = recordings.id AND d.type IN ("+marks(len(others))+"))")
+		args = append(args, others...)
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
+}
+
+// setDetectionMask sets a recording's detection bits from its detections.
+func (tx *Tx) setDetectionMask(ctx context.Context, recordingID string) error {
+	var c strings.Builder
+	c.WriteString("CASE type")
+	for _, b := range detectionBits {
+		c.WriteString(" WHEN '" + b.typ + "' THEN " + strconv.Itoa(b.bit))
+	}
+	c.WriteString(" ELSE 0 END")
+	_, err := tx.q.exec(ctx, `UPDATE recordings SET detection_mask = COALESCE((SELECT SUM(DISTINCT `+c.String()+`)
+		FROM detections WHERE recording_id = ?), 0) WHERE id = ?`, recordingID, recordingID)
+	return err
 }
 
 // where is the full WHERE of f, period included.

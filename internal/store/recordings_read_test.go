@@ -113,7 +113,7 @@ func TestRecordingsBrowse(t *testing.T) {
 		c1, c2, c3, c4 := w.cams[0], w.cams[1], w.cams[2], w.cams[3]
 		morning := w.add(t, c1, "2026-02-05 08:00:00", "person")
 		noon := w.add(t, c2, "2026-02-05 12:00:00", "vehicle", "person")
-		evening := w.add(t, c3, "2026-02-05 23:59:30")                         // still the 5th in Paris (22:59:30 UTC)
+		evening := w.add(t, c3, "2026-02-05 23:59:30", "no_helmet")            // still the 5th in Paris (22:59:30 UTC)
 		nextDay := w.add(t, c1, "2026-02-06 00:00:10", "animal")               // the 6th in Paris, the 5th in UTC
 		cat := w.add(t, c4, "2026-02-05 09:00:00", "animal", "animal")         // one type, two detections
 		folded := w.addAt(t, c4, cat.Start.Add(time.Second), cat.ID, "person") // a snapshot folded into cat
@@ -138,6 +138,9 @@ func TestRecordingsBrowse(t *testing.T) {
 			{"persons", with(day, func(f *store.RecordingFilter) { f.Types = []string{"person"} }), []cam2drive.Recording{noon, morning}},
 			{"animals or vehicles", with(day, func(f *store.RecordingFilter) { f.Types = []string{"animal", "vehicle"} }), []cam2drive.Recording{noon, cat}},
 			{"motion: none", with(day, func(f *store.RecordingFilter) { f.Types = []string{"motion"} }), nil},
+			{"a HOLO4 algorithm", with(day, func(f *store.RecordingFilter) { f.Types = []string{"no_helmet"} }), []cam2drive.Recording{evening}},
+			{"HOLO4 or animal", with(day, func(f *store.RecordingFilter) { f.Types = []string{"no_helmet", "animal"} }),
+				[]cam2drive.Recording{evening, cat}},
 			{"no period", store.RecordingFilter{TopLevel: true}, []cam2drive.Recording{nextDay, evening, noon, cat, morning}},
 			{"from only", store.RecordingFilter{From: noon.Start, TopLevel: true}, []cam2drive.Recording{nextDay, evening, noon}},
 			{"another org's camera", with(day, func(f *store.RecordingFilter) { f.CameraIDs = []string{w.bCam.ID} }), nil},
@@ -147,6 +150,20 @@ func TestRecordingsBrowse(t *testing.T) {
 			if !slices.Equal(got, want) || total != len(want) {
 				t.Errorf("%s: got %v (total %d), want %v", c.name, got, total, want)
 			}
+		}
+		// Analysis runs again and finds something else: the filter follows.
+		if err := db.ReplaceDetections(t.Context(), w.a.org.ID, morning.ID, "model", []cam2drive.Detection{{Type: "animal"}}); err != nil {
+			t.Fatal(err)
+		}
+		persons := with(day, func(f *store.RecordingFilter) { f.Types = []string{"person"} })
+		if got, _ := list(t, db, w.a.org.ID, persons, cam2drive.Page{}); !slices.Equal(got, []string{noon.ID}) {
+			t.Errorf("persons after the new analysis: %v, want only noon", got)
+		}
+		if err := db.ReplaceDetections(t.Context(), w.a.org.ID, noon.ID, "model", nil); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := list(t, db, w.a.org.ID, persons, cam2drive.Page{}); len(got) != 0 {
+			t.Errorf("persons after their detections were removed: %v", got)
 		}
 		if got, _ := list(t, db, w.b.org.ID, store.RecordingFilter{CameraIDs: []string{c1.ID}}, cam2drive.Page{}); len(got) != 0 {
 			t.Errorf("b lists a's camera: %v", got)
