@@ -77,6 +77,7 @@ var messages = map[string][2]string{
 	"unreadable_media":      {"The file's video or picture can't be read.", "La vidéo ou l'image du fichier est illisible."},
 	"no_video":              {"The file holds no video.", "Le fichier ne contient pas de vidéo."},
 	"unsupported_media":     {"This video format is not supported.", "Ce format vidéo n'est pas pris en charge."},
+	"original_missing":      {"The original file is no longer in storage.", "Le fichier d'origine n'est plus dans le stockage."},
 	"processing_error":      {"The recording could not be processed.", "L'enregistrement n'a pas pu être traité."},
 	"link_expired":          {"This media link has expired. Reload the page.", "Ce lien vers la vidéo a expiré. Rechargez la page."},
 	"too_many":              {"Too many values: choose at most 256.", "Trop de valeurs : choisissez-en 256 au plus."},

@@ -75,8 +75,13 @@ func (tx *Tx) oldest(ctx context.Context, diskID string, n int) ([]cam2drive.Rec
 	return collect(rs, err, scanRecording)
 }
 
+// deleteRecording removes one recording from the index; snapshots folded
+// into a deleted clip become events of their own again.
 func (tx *Tx) deleteRecording(ctx context.Context, r cam2drive.Recording) error {
-	_, err := tx.q.exec(ctx, `DELETE FROM recordings WHERE id = ?`, r.ID)
+	if _, err := tx.q.exec(ctx, `DELETE FROM recordings WHERE id = ?`, r.ID); err != nil || r.Kind != "clip" {
+		return err
+	}
+	_, err := tx.q.exec(ctx, `UPDATE recordings SET parent_id = '' WHERE parent_id = ?`, r.ID)
 	return err
 }
 
