@@ -51,9 +51,9 @@ function binary() {
   return bin;
 }
 
-function run(bin, args) {
+function run(bin, args, timeout = 30_000) {
   return new Promise((resolve, reject) => {
-    execFile(bin, args, { timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(bin, args, { timeout }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${path.basename(bin)} ${args.join(' ')} failed: ${err.message}\n${stderr}`));
       else resolve(stdout);
     });
@@ -327,6 +327,19 @@ class Server {
     const password = await this.activate(email);
     const token = await this.tokenFor(email, password);
     return { org, email, password, token, installer };
+  }
+
+  /**
+   * `cam2drive demo`: a demo client (site, two recorders, six cameras) whose
+   * generated footage is uploaded through this server's FTP port (start the
+   * server with the "ftp" role); the worker role then processes it.
+   * Returns { email, password }.
+   */
+  async demo({ email = this.email('demo'), password = GOOD_PASSWORD, events = 10 } = {}) {
+    if (!this.ftpPort) throw new Error('demo needs the ftp role: setup({ roles: "web,worker,ftp" })');
+    const args = ['demo', '--data-dir', this.dataDir, '--ftp-addr', `127.0.0.1:${this.ftpPort}`, '--email', email, '--password', password];
+    await run(this.bin, [...args, '--events', String(events)], 180_000);
+    return { email, password };
   }
 
   /** Stops the server (SIGTERM, then SIGKILL) and removes its data unless keepData. */

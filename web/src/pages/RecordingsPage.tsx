@@ -12,7 +12,7 @@ import { usePageTitle } from '../components/ShellContext';
 import { errorMessage } from '../errors';
 import { useQuery } from '../hooks/useQuery';
 import { useMe, useSession } from '../session';
-import { zonedParts, type Period } from './recordings/dates';
+import { periodDays, zonedParts, type Day, type Period } from './recordings/dates';
 import { DetectionFilter } from './recordings/DetectionFilter';
 import { EventDetails } from './recordings/EventDetails';
 import { EventList } from './recordings/EventList';
@@ -192,6 +192,7 @@ function Events({
   const { rec, select, loading: detailLoading, mediaFailed } = useSelection(orgId, opened);
   const [speed, setSpeed] = useState(1);
   const [olderWanted, setOlderWanted] = useState('');
+  const [timelineDay, setTimelineDay] = useState<Day | null>(null);
 
   useEffect(() => onUrl(writeUrl(filters, rec?.id)), [filters, rec?.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -240,7 +241,11 @@ function Events({
   };
 
   const chosen = cameras.filter((c) => filters.cameraIds.includes(c.id)).map((c) => ({ id: c.id, name: c.name }));
-  const focusDay = rec && rec.site_id === filters.siteId ? zonedParts(rec.start, tz).day : filters.period.end;
+  // The strip shows the day of the event being watched, else the day chosen with its arrows, else the period's last.
+  const days = useMemo(() => periodDays(filters.period, 62), [filters.period]);
+  const watchedDay = rec && rec.site_id === filters.siteId ? zonedParts(rec.start, tz).day : null;
+  const focusDay = timelineDay && days.includes(timelineDay) ? timelineDay : (watchedDay ?? filters.period.end);
+  useEffect(() => setTimelineDay(null), [rec?.id]);
 
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
@@ -316,7 +321,7 @@ function Events({
                 </Box>
               </Paper>
             )}
-            <Timeline orgId={orgId} siteId={filters.siteId} cameras={chosen} types={typesParam(filters.types)} day={focusDay} current={rec} onJump={select} />
+            <Timeline days={days} onDay={setTimelineDay} orgId={orgId} siteId={filters.siteId} cameras={chosen} types={typesParam(filters.types)} day={focusDay} current={rec} onJump={select} />
           </Box>
         </Box>
       )}

@@ -154,6 +154,7 @@ export const EventCard = memo(function EventCard({
       data-testid="event-card"
       data-id={rec.id}
       data-status={rec.status}
+      data-kind={rec.kind}
       aria-current={selected ? 'true' : undefined}
       aria-label={`${rec.camera_name} ${time}`}
       sx={(theme) => ({

@@ -23,8 +23,9 @@ export function detectionGroups(rec: Pick<Recording, 'detection_types' | 'detect
   return [...out.values()];
 }
 
-function labelOf(d: { labels: string[] }, name: string): string {
-  const extra = d.labels.filter((l) => l.toLowerCase() !== name.toLowerCase());
+function labelOf(d: { type: string; labels: string[] }, name: string): string {
+  // Labels that only repeat the type ("motion" for Motion) add nothing.
+  const extra = d.labels.filter((l) => ![name.toLowerCase(), d.type.toLowerCase()].includes(l.toLowerCase()));
   return extra.length ? `${name} · ${extra.slice(0, 3).join(', ')}` : name;
 }
 

@@ -192,13 +192,15 @@ export function Player({
               </IconButton>
             </span>
           </Tooltip>
-          <Tooltip title={`${playing ? t('recordings.player.pause') : t('recordings.player.play')} (K)`}>
-            <span>
-              <IconButton onClick={() => act({ kind: 'toggle' })} disabled={!ready || !isClip} aria-label={playing ? t('recordings.player.pause') : t('recordings.player.play')} data-testid="player-play" data-playing={playing ? 'true' : 'false'} sx={ctl}>
-                {playing ? <PauseIcon /> : <PlayArrowIcon />}
-              </IconButton>
-            </span>
-          </Tooltip>
+          {isClip && (
+            <Tooltip title={`${playing ? t('recordings.player.pause') : t('recordings.player.play')} (K)`}>
+              <span>
+                <IconButton onClick={() => act({ kind: 'toggle' })} disabled={!ready} aria-label={playing ? t('recordings.player.pause') : t('recordings.player.play')} data-testid="player-play" data-playing={playing ? 'true' : 'false'} sx={ctl}>
+                  {playing ? <PauseIcon /> : <PlayArrowIcon />}
+                </IconButton>
+              </span>
+            </Tooltip>
+          )}
           <Tooltip title={`${t('recordings.player.next')} (N)`}>
             <span>
               <IconButton onClick={() => onStep(1)} disabled={!hasNext} aria-label={t('recordings.player.next')} data-testid="player-next" sx={ctl}>
@@ -206,34 +208,40 @@ export function Player({
               </IconButton>
             </span>
           </Tooltip>
-          <Typography variant="caption" sx={{ fontVariantNumeric: 'tabular-nums', mx: 1, whiteSpace: 'nowrap', color: 'rgba(255,255,255,0.85)' }} data-testid="player-time">
-            {formatClock(time)} / {formatClock(duration)}
-          </Typography>
-          <Slider
-            size="small"
-            min={0}
-            max={duration > 0 ? duration : 1}
-            step={0.04}
-            value={Math.min(time, duration || 0)}
-            disabled={!ready || !isClip}
-            onChange={(_, v) => {
-              const el = video.current;
-              if (el && typeof v === 'number') el.currentTime = v;
-              if (typeof v === 'number') setTime(v);
-            }}
-            aria-label={t('recordings.player.seek')}
-            sx={{ flex: 1, mx: 1, color: 'primary.light', '& .MuiSlider-thumb': { width: 12, height: 12 } }}
-          />
-          {speed !== 1 && (
-            <Typography variant="caption" sx={{ fontWeight: 700, color: 'primary.light', mr: 0.5 }} data-testid="player-rate">
-              {speedLabel(speed, i18n.language)}
-            </Typography>
+          {isClip ? (
+            <>
+              <Typography variant="caption" sx={{ fontVariantNumeric: 'tabular-nums', mx: 1, whiteSpace: 'nowrap', color: 'rgba(255,255,255,0.85)' }} data-testid="player-time">
+                {formatClock(time)} / {formatClock(duration)}
+              </Typography>
+              <Slider
+                size="small"
+                min={0}
+                max={duration > 0 ? duration : 1}
+                step={0.04}
+                value={Math.min(time, duration || 0)}
+                disabled={!ready}
+                onChange={(_, v) => {
+                  const el = video.current;
+                  if (el && typeof v === 'number') el.currentTime = v;
+                  if (typeof v === 'number') setTime(v);
+                }}
+                aria-label={t('recordings.player.seek')}
+                sx={{ flex: 1, mx: 1, color: 'primary.light', '& .MuiSlider-thumb': { width: 12, height: 12 } }}
+              />
+              {speed !== 1 && (
+                <Typography variant="caption" sx={{ fontWeight: 700, color: 'primary.light', mr: 0.5 }} data-testid="player-rate">
+                  {speedLabel(speed, i18n.language)}
+                </Typography>
+              )}
+              <Tooltip title={<span style={{ whiteSpace: 'pre-line' }}>{t('recordings.player.keysHelp').split(' · ').join('\n')}</span>}>
+                <IconButton aria-label={t('recordings.player.keys')} sx={ctl} data-testid="player-keys">
+                  <KeyboardOutlinedIcon fontSize="small" />
+                </IconButton>
+              </Tooltip>
+            </>
+          ) : (
+            <Box sx={{ flex: 1 }} />
           )}
-          <Tooltip title={<span style={{ whiteSpace: 'pre-line' }}>{t('recordings.player.keysHelp').split(' · ').join('\n')}</span>}>
-            <IconButton aria-label={t('recordings.player.keys')} sx={ctl} data-testid="player-keys">
-              <KeyboardOutlinedIcon fontSize="small" />
-            </IconButton>
-          </Tooltip>
           <Tooltip title={t('recordings.player.fullscreen')}>
             <IconButton onClick={fullscreen} aria-label={t('recordings.player.fullscreen')} sx={ctl}>
               <FullscreenIcon />

@@ -179,6 +179,12 @@ describe('RecordingsPage', () => {
     await waitFor(() => expect(listCalls(calls).at(-1)!.url).toContain('from=2026-02-03T08%3A30&to=2026-02-05&'));
     expect(screen.getByTestId('period-from')).toHaveTextContent('08:30 03/02');
     expect(await screen.findByTestId('events-heading')).toHaveTextContent('03/02/2026 – 05/02/2026');
+    // The timeline shows the period's last day; its arrows move within the period.
+    expect(screen.getByTestId('timeline-title')).toHaveTextContent('05/02/2026');
+    expect(screen.getByTestId('timeline-next-day')).toBeDisabled();
+    fireEvent.click(screen.getByTestId('timeline-prev-day'));
+    expect(screen.getByTestId('timeline-title')).toHaveTextContent('04/02/2026');
+    await waitFor(() => expect(calls.some((c) => c.url.includes('/histogram') && c.url.includes('date=2026-02-04'))).toBe(true));
   });
 
   it('shows a single day with one click and Apply, and refuses an end before the start', async () => {

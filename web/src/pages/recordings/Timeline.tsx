@@ -1,4 +1,6 @@
-import { Box, LinearProgress, Paper, Tooltip, Typography } from '@mui/material';
+import { Box, IconButton, LinearProgress, Paper, Typography } from '@mui/material';
+import ChevronLeftIcon from '@mui/icons-material/ChevronLeft';
+import ChevronRightIcon from '@mui/icons-material/ChevronRight';
 import { alpha } from '@mui/material/styles';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +12,9 @@ import { longDay, type Day } from './dates';
 import { bucketPeriod, jumpTarget, nearestEvent, position } from './timeline';
 
 interface Props {
+  /** The days the strip may show (the filter's period): arrows move between them. */
+  days?: Day[];
+  onDay?: (d: Day) => void;
   orgId: string;
   siteId: string;
   cameras: { id: string; name: string }[];
@@ -19,11 +24,11 @@ interface Props {
   onJump: (r: Recording) => void;
 }
 
-const LABEL = 96;
+const LABEL = 112;
 const TICKS = [0, 6, 12, 18, 24];
 
 /** One camera's strip: events per hour of the day as a heat strip; a click jumps to the nearest event. */
-function Row({ orgId, siteId, camera, types, day, current, onJump }: Omit<Props, 'cameras'> & { camera: { id: string; name: string } }) {
+function Row({ orgId, siteId, camera, types, day, current, onJump }: Omit<Props, 'cameras' | 'days' | 'onDay'> & { camera: { id: string; name: string } }) {
   const { t } = useTranslation();
   const notify = useNotify();
   const [busy, setBusy] = useState(false);
@@ -111,21 +116,34 @@ function Row({ orgId, siteId, camera, types, day, current, onJump }: Omit<Props,
  */
 export function Timeline(props: Props) {
   const { t } = useTranslation();
-  const { cameras, day } = props;
+  const { cameras, day, days = [], onDay, ...rest } = props;
   if (!cameras.length) return null;
+  const i = days.indexOf(day);
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="timeline" data-day={day}>
-      <Box sx={{ display: 'flex', alignItems: 'baseline', justifyContent: 'space-between', gap: 1, mb: 1, flexWrap: 'wrap' }}>
-        <Typography variant="subtitle2">{t('recordings.timeline.title', { day: longDay(day) })}</Typography>
-        <Tooltip title={t('recordings.timeline.hint')}>
-          <Typography variant="caption" color="text.secondary" noWrap sx={{ maxWidth: '60%' }}>
-            {t('recordings.timeline.hint')}
+      <Box sx={{ mb: 1 }}>
+        <Box sx={{ display: 'flex', alignItems: 'center', gap: 0.5 }}>
+          <Typography variant="subtitle2" data-testid="timeline-title">
+            {t('recordings.timeline.title', { day: longDay(day) })}
           </Typography>
-        </Tooltip>
+          {onDay && days.length > 1 && (
+            <>
+              <IconButton size="small" disabled={i <= 0} onClick={() => onDay(days[i - 1])} aria-label={t('recordings.timeline.prevDay')} data-testid="timeline-prev-day">
+                <ChevronLeftIcon fontSize="small" />
+              </IconButton>
+              <IconButton size="small" disabled={i < 0 || i >= days.length - 1} onClick={() => onDay(days[i + 1])} aria-label={t('recordings.timeline.nextDay')} data-testid="timeline-next-day">
+                <ChevronRightIcon fontSize="small" />
+              </IconButton>
+            </>
+          )}
+        </Box>
+        <Typography variant="caption" color="text.secondary" component="p">
+          {t('recordings.timeline.hint')}
+        </Typography>
       </Box>
       <Box sx={{ display: 'flex', flexDirection: 'column', gap: 0.75 }}>
         {cameras.map((c) => (
-          <Row key={c.id} {...props} camera={c} />
+          <Row key={c.id} {...rest} day={day} camera={c} />
         ))}
       </Box>
       <Box sx={{ display: 'flex', gap: 1, mt: 0.5 }}>
