@@ -71,6 +71,14 @@ async function setLanguage(email, password, language) {
   await fetch(`${base}/auth/logout`, { method: 'POST', headers });
 }
 
+/** curl's FTP upload of a file, creating the folders as recorders do; resolves with curl's exit code. */
+function ftpUpload(file, { port, username, password }, remote) {
+  const url = `ftp://${encodeURIComponent(username)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${remote}`;
+  return new Promise((resolve) => {
+    execFile('curl', ['-sS', '--ftp-create-dirs', '-g', '--max-time', '20', '-T', file, url], (err, _out, stderr) => resolve({ code: err ? err.code : 0, stderr }));
+  });
+}
+
 function ffprobe(file) {
   return new Promise((resolve, reject) => {
     const args = ['-v', 'error', '-show_entries', 'format=format_name,duration:stream=codec_type,codec_name', '-of', 'json', file];
@@ -320,5 +328,54 @@ test(
     } finally {
       await other.closeAll();
     }
+  }),
+);
+
+test(
+  'a clip the pipeline could not read shows as failed, with the reason',
+  withPage(env, { locale: 'fr-FR' }, async (page) => {
+    await ready();
+    await env.server.api('PATCH', '/me/preferences', { language: 'fr' }, { token: demo.token });
+    // The first camera's recorder uploads a whole MP4 whose video data is garbage (it passes the upload's
+    // container check; decoding fails in the pipeline), in the folder of its last day.
+    const first = demo.cameras[0];
+    const last = (await rec(`?camera_ids=${first.id}&limit=1`)).items[0];
+    const folder = last.source_path.slice(0, last.source_path.indexOf('/dav/') + 5);
+    const conn = await api(`/orgs/${demo.org.id}/recorders/${first.recorder_id}/connection`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'c2d-bad-'));
+    try {
+      const file = path.join(dir, 'bad.mp4');
+      await new Promise((resolve, reject) =>
+        execFile('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', file], { timeout: 60_000 }, (e) =>
+          e ? reject(e) : resolve(),
+        ),
+      );
+      const b = fs.readFileSync(file);
+      for (let i = 0; i + 8 <= b.length; i += b.readUInt32BE(i)) {
+        if (b.toString('latin1', i + 4, i + 8) === 'mdat') b.fill(0xff, i + 8, i + b.readUInt32BE(i));
+      }
+      fs.writeFileSync(file, b);
+      const up = await ftpUpload(file, { port: env.server.ftpPort, username: conn.username, password: conn.password }, `${folder}23/23.58.00-23.58.02[M][0@0][0].mp4`);
+      assert.equal(up.code, 0, up.stderr);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const failed = await eventually(
+      async () => {
+        const r = (await rec(`?camera_ids=${first.id}&limit=1`)).items[0];
+        assert.equal(r.status, 'failed', `${r.source_path} is ${r.status}`);
+        return r;
+      },
+      { timeout: 60_000, interval: 300, message: 'the cut clip was not marked failed' },
+    );
+    const reason = (await env.server.api('GET', `/orgs/${demo.org.id}/recordings/${failed.id}`, undefined, { token: demo.token, lang: 'fr' })).status_reason;
+    assert.ok(reason, 'the API says why');
+
+    await loginAPI(page, env.server, demo, '/recordings');
+    const card = page.locator(`[data-testid="event-card"][data-id="${failed.id}"]`);
+    await expectText(card.locator('[data-testid="event-failed"]'), 'Échec');
+    await card.click();
+    await expectText(tid(page, 'player-failed'), `Cette vidéo n'a pas pu être traitée : ${reason}`);
+    await screenshot(page, 'recordings-failed-fr.png');
   }),
 );

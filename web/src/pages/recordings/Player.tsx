@@ -208,7 +208,7 @@ export function Player({
               </IconButton>
             </span>
           </Tooltip>
-          {isClip ? (
+          {isClip && ready ? (
             <>
               <Typography variant="caption" sx={{ fontVariantNumeric: 'tabular-nums', mx: 1, whiteSpace: 'nowrap', color: 'rgba(255,255,255,0.85)' }} data-testid="player-time">
                 {formatClock(time)} / {formatClock(duration)}
