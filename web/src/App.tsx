@@ -11,7 +11,21 @@ import ForgotPasswordPage from './pages/ForgotPasswordPage';
 import SetPasswordPage from './pages/SetPasswordPage';
 import NotFoundPage from './pages/NotFoundPage';
 
-const RecordingsPage = lazy(() => import('./pages/RecordingsPage'));
+// The recordings page is where clients land: its chunk loads beside GET /me rather than after it,
+// and once loaded it is handed to lazy() as an already-settled thenable, so that the page doesn't
+// suspend (a suspended page also waits out React's 300 ms fallback throttle before it shows).
+type RecordingsModule = typeof import('./pages/RecordingsPage');
+const loadRecordings = () => import('./pages/RecordingsPage');
+let recordingsModule: RecordingsModule | undefined;
+const recordingsFirst =
+  typeof location !== 'undefined' && (location.pathname === '/' || location.pathname.startsWith('/recordings'))
+    ? loadRecordings().then((m) => (recordingsModule = m))
+    : null;
+const RecordingsPage = lazy(() =>
+  recordingsModule
+    ? ({ then: (ok: (m: RecordingsModule) => void) => ok(recordingsModule!) } as unknown as Promise<RecordingsModule>)
+    : (recordingsFirst ?? loadRecordings()),
+);
 const SitesPage = lazy(() => import('./pages/SitesPage'));
 const RecordersPage = lazy(() => import('./pages/RecordersPage'));
 const RecorderWizardPage = lazy(() => import('./pages/RecorderWizardPage'));
