@@ -216,6 +216,7 @@ test(
       return calls;
     });
     assert.match(pip[0], new RegExp(`/media/.+/${id}/video`));
+    console.log(`# picture-in-picture: ${pip[1]}`);
     if (pip[1] === 'entered') {
       assert.ok(await page.evaluate(() => document.pictureInPictureElement?.dataset.testid === 'player-video'));
       await page.evaluate(() => document.exitPictureInPicture());

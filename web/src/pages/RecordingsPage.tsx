@@ -71,6 +71,9 @@ export default function RecordingsPage() {
   return <Browser orgId={orgId} sites={sites.data.items} />;
 }
 
+/** How often events still processing in the list are read again. */
+const PROCESSING_POLL_MS = 5000;
+
 interface Loaded {
   cameras: Camera[];
   filters: Filters;
@@ -234,6 +237,22 @@ function Events({
   useEffect(() => {
     if (rec && inList && list.items[index].status !== rec.status) list.replace(rec);
   }, [rec, inList, index, list]);
+
+  // Events still processing in the list are read again every few seconds until they are ready or failed.
+  const processing = list.items.filter((r) => r.status === 'processing').slice(0, 10).map((r) => r.id).join(',');
+  const [poll, setPoll] = useState(0);
+  useEffect(() => {
+    if (!processing) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      const reads = processing.split(',').map((id) => api.getRecording(orgId, id).then((r) => live && r.status !== 'processing' && list.replace(r), () => undefined));
+      void Promise.all(reads).then(() => live && setPoll((n) => n + 1));
+    }, PROCESSING_POLL_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [processing, poll, orgId, list.replace]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const seek = (s: number) => {
     const v = document.querySelector<HTMLVideoElement>('[data-testid="player-video"]');

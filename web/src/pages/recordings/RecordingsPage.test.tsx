@@ -376,6 +376,30 @@ describe('RecordingsPage', () => {
     expect(await screen.findByTestId('player-processing')).toBeInTheDocument();
   });
 
+  it('reads processing events again until they are ready', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      let ready = false;
+      const processing = rec(0, { status: 'processing', media: { ...rec(0).media, video_url: '', thumbnail_url: '' } });
+      backend((c) => (path(c) === '/api/v1/orgs/o1/recordings/e0' ? { body: ready ? rec(0) : processing } : undefined), [processing, rec(1)], 2);
+      render();
+      const card = () => screen.getAllByTestId('event-card')[0];
+      await waitFor(() => expect(card()).toHaveAttribute('data-status', 'processing'));
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(5000);
+      });
+      expect(card()).toHaveAttribute('data-status', 'processing');
+      ready = true;
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(5000);
+      });
+      await waitFor(() => expect(card()).toHaveAttribute('data-status', 'ready'));
+      expect(within(card()).queryByTestId('event-processing')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('shows list errors with a retry', async () => {
     let fail = true;
     backend((c) => (path(c) === '/api/v1/orgs/o1/recordings' && fail ? { status: 503, body: { code: 'unavailable', message: 'Service indisponible.' } } : undefined));
