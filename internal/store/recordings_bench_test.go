@@ -577,3 +577,65 @@ func (s *benchSet) seedPostgres(ctx context.Context, cams [][]benchCamera) error
 	}
 	return nil
 }
+
+// BenchmarkRecordingInsert measures what migration 0005's indexes cost an
+// upload: indexing recordings (100 per transaction, like a busy ingest
+// batch) into a table of 200 k, on an organisation's 64 cameras, with the indexes as migrated and with
+// 0005's indexes taken away.
+//
+//	go test ./internal/store -run '^$' -bench RecordingInsert -benchtime 20000x
+func BenchmarkRecordingInsert(b *testing.B) {
+	for _, d := range storetest.Dialects(b) {
+		for _, variant := range []string{"with-0005", "without-0005"} {
+			b.Run(string(d)+"/"+variant, func(b *testing.B) {
+				db := storetest.Open(b, d)
+				s := &benchSet{db: db, n: 200_000}
+				ctx := context.Background()
+				all := make([][]benchCamera, benchOrgs)
+				for o := range all {
+					var err error
+					if all[o], err = s.seedOrg(ctx, o); err != nil {
+						b.Fatal(err)
+					}
+				}
+				cams := all[0]
+				if variant == "without-0005" {
+					for _, q := range []string{"DROP INDEX recordings_browse", "DROP INDEX recordings_org_site_start",
+						"CREATE INDEX recordings_org_site_start ON recordings(org_id, site_id, start_ms)"} {
+						if err := s.exec(ctx, q); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				seed := s.seedSQLite
+				if d == store.Postgres {
+					seed = s.seedPostgres
+				}
+				if err := seed(ctx, all); err != nil {
+					b.Fatal(err)
+				}
+				b.ResetTimer()
+				for lo := 0; lo < b.N; lo += 100 {
+					err := db.InTx(ctx, func(tx *store.Tx) error {
+						for i := lo; i < min(lo+100, b.N); i++ {
+							k := int64(200_000 + i)
+							_, c, start, _ := benchRow(k, int64(s.n))
+							start += benchYear.Milliseconds() // after the seeded year
+							r := cam2drive.Recording{ID: benchID(k), OrgID: cams[c].org, SiteID: cams[c].site, RecorderID: cams[c].recorder,
+								CameraID: cams[c].camera, DiskID: "d", Start: time.UnixMilli(start), End: time.UnixMilli(start + 30_000),
+								Kind: "clip", EventType: "motion", Status: "processing", ObjectKey: benchID(k) + ".dav", Size: 1,
+								SHA256: benchID(k), SourcePath: benchID(k) + ".dav"}
+							if err := tx.InsertRecording(ctx, &r); err != nil {
+								return err
+							}
+						}
+						return nil
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
