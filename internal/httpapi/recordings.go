@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"encoding/base64"
 	"math"
 	"net/http"
@@ -19,26 +20,31 @@ import (
 // detections, and signed media URLs (media.go serves them).
 
 type recordingJSON struct {
-	ID             string           `json:"id"`
-	CameraID       string           `json:"camera_id"`
-	CameraName     string           `json:"camera_name"`
-	SiteID         string           `json:"site_id"`
-	SiteName       string           `json:"site_name"`
-	RecorderID     string           `json:"recorder_id"`
-	Start          string           `json:"start" format:"date-time"`
-	End            string           `json:"end" format:"date-time"`
-	Kind           string           `json:"kind" enum:"clip,snapshot"`
-	EventType      string           `json:"event_type"`
-	Status         string           `json:"status" enum:"ready,processing,failed"`
-	StatusReason   string           `json:"status_reason,omitempty"` // why it failed, in the caller's language
-	Size           int64            `json:"size"`
-	SourcePath     string           `json:"source_path"`
-	DurationMS     int64            `json:"duration_ms"`
-	Width          int              `json:"width"`
-	Height         int              `json:"height"`
-	DetectionTypes []string         `json:"detection_types"`
-	Media          mediaJSON        `json:"media"`
-	Detections     *[]detectionJSON `json:"detections,omitempty"` // one recording only
+	ID             string          `json:"id"`
+	CameraID       string          `json:"camera_id"`
+	CameraName     string          `json:"camera_name"`
+	SiteID         string          `json:"site_id"`
+	SiteName       string          `json:"site_name"`
+	RecorderID     string          `json:"recorder_id"`
+	Start          string          `json:"start" format:"date-time"`
+	End            string          `json:"end" format:"date-time"`
+	Kind           string          `json:"kind" enum:"clip,snapshot"`
+	EventType      string          `json:"event_type"`
+	Status         string          `json:"status" enum:"ready,processing,failed"`
+	StatusReason   string          `json:"status_reason,omitempty"` // why it failed, in the caller's language
+	Size           int64           `json:"size"`
+	SourcePath     string          `json:"source_path"`
+	DurationMS     int64           `json:"duration_ms"`
+	Width          int             `json:"width"`
+	Height         int             `json:"height"`
+	DetectionTypes []string        `json:"detection_types"`
+	Media          mediaJSON       `json:"media"`
+	Detections     []detectionJSON `json:"detections"`
+	// The issue's contract names these at the top level; media holds them
+	// all, with the poster, strip and expiry.
+	ThumbnailURL string `json:"thumbnail_url"`
+	MediaURL     string `json:"media_url"`
+	DownloadURL  string `json:"download_url"`
 }
 
 // mediaJSON holds the signed URLs of a recording ("" when there is no such
@@ -59,8 +65,10 @@ type detectionJSON struct {
 	Label         string    `json:"label"`
 	Source        string    `json:"source" enum:"recorder,model,rule"`
 	Score         float64   `json:"score"`
-	Box           []float64 `json:"box"` // x, y, w, h as fractions of the frame; zeros when not located
-	StartOffsetMS int64     `json:"start_offset_ms"`
+	Box           []float64 `json:"box"`      // x, y, w, h as fractions of the frame; null when not located
+	StartMS       int64     `json:"start_ms"` // offset from the recording's start
+	EndMS         int64     `json:"end_ms"`
+	StartOffsetMS int64     `json:"start_offset_ms"` // same as start_ms (first name, kept)
 	EndOffsetMS   int64     `json:"end_offset_ms"`
 }
 
@@ -116,7 +124,7 @@ func (c *call) multi(name string) []string {
 // the histogram, and the time zone they are read in: the site's, UTC
 // without a site. A site of another organisation matches nothing.
 func (s *Server) recordingFilter(c *call) (store.RecordingFilter, *time.Location, error) {
-	f := store.RecordingFilter{SiteID: c.query("site_id"), CameraIDs: c.multi("camera_ids"), Types: c.multi("types"),
+	f := store.RecordingFilter{SiteID: c.query("site_id"), CameraIDs: c.multi("camera_ids"), Types: append(c.multi("detections"), c.multi("types")...),
 		TopLevel: true, ViewerID: c.viewer()}
 	bad := map[string]string{}
 	if len(f.CameraIDs) > maxFilterIDs {
@@ -128,11 +136,11 @@ func (s *Server) recordingFilter(c *call) (store.RecordingFilter, *time.Location
 		}
 	}
 	if len(f.Types) > maxFilterIDs {
-		bad["types"] = "too_many"
+		bad["detections"] = "too_many"
 	}
 	for _, t := range f.Types {
 		if !detectionType.MatchString(t) {
-			bad["types"] = "invalid_value"
+			bad["detections"] = "invalid_value"
 		}
 	}
 	if len(bad) > 0 {
@@ -268,6 +276,10 @@ func (s *Server) recordingItems(c *call, recs []cam2drive.Recording) ([]recordin
 	if err != nil {
 		return nil, err
 	}
+	found, err := s.DB.Detections(c.r.Context(), c.org.ID, ids)
+	if err != nil {
+		return nil, err
+	}
 	camNames, siteInfo, err := s.DB.RecordingPlaces(c.r.Context(), c.org.ID, cams, sites)
 	if err != nil {
 		return nil, err
@@ -282,6 +294,9 @@ func (s *Server) recordingItems(c *call, recs []cam2drive.Recording) ([]recordin
 			out[i].DetectionTypes = t
 		}
 		out[i].Media = s.mediaURLs(c, r, siteInfo[r.SiteID], camNames[r.CameraID], exp)
+		out[i].Detections = detectionsJSON(found[r.ID])
+		out[i].ThumbnailURL, out[i].DownloadURL = out[i].Media.ThumbnailURL, out[i].Media.DownloadURL
+		out[i].MediaURL = cmp.Or(out[i].Media.VideoURL, out[i].Media.ImageURL)
 	}
 	return out, nil
 }
@@ -340,21 +355,26 @@ func (s *Server) getRecording(c *call) error {
 	if err != nil {
 		return err
 	}
-	found, err := s.DB.Detections(c.r.Context(), c.org.ID, []string{r.ID})
-	if err != nil {
-		return err
-	}
-	ds := make([]detectionJSON, 0, len(found[r.ID]))
-	for _, d := range found[r.ID] {
-		box := make([]float64, len(d.Box))
-		for i, v := range d.Box {
-			box[i] = round4(v)
-		}
-		ds = append(ds, detectionJSON{Type: d.Type, Label: d.Label, Source: d.Source, Score: round4(d.Score), Box: box,
-			StartOffsetMS: d.Start.Milliseconds(), EndOffsetMS: d.End.Milliseconds()})
-	}
-	items[0].Detections = &ds
 	return c.json(http.StatusOK, items[0])
+}
+
+// detectionsJSON words a recording's detections; a detection that was not
+// located (the recorder's own event) has a null box.
+func detectionsJSON(found []cam2drive.Detection) []detectionJSON {
+	ds := make([]detectionJSON, 0, len(found))
+	for _, d := range found {
+		var box []float64
+		if d.Box != [4]float64{} {
+			box = make([]float64, len(d.Box))
+			for i, v := range d.Box {
+				box[i] = round4(v)
+			}
+		}
+		start, end := d.Start.Milliseconds(), d.End.Milliseconds()
+		ds = append(ds, detectionJSON{Type: d.Type, Label: d.Label, Source: d.Source, Score: round4(d.Score), Box: box,
+			StartMS: start, EndMS: end, StartOffsetMS: start, EndOffsetMS: end})
+	}
+	return ds
 }
 
 // round4 keeps 4 decimals: PostgreSQL stores scores and boxes as REAL

@@ -45,9 +45,15 @@ type recordingFull struct {
 		Source        string    `json:"source"`
 		Score         float64   `json:"score"`
 		Box           []float64 `json:"box"`
+		StartMS       int64     `json:"start_ms"`
+		EndMS         int64     `json:"end_ms"`
 		StartOffsetMS int64     `json:"start_offset_ms"`
 		EndOffsetMS   int64     `json:"end_offset_ms"`
 	} `json:"detections"`
+	// The contract's top-level URLs.
+	ThumbnailURL string `json:"thumbnail_url"`
+	MediaURL     string `json:"media_url"`
+	DownloadURL  string `json:"download_url"`
 }
 
 // browseSite is a site of C1 in Paris with a recorder of three cameras and
@@ -177,14 +183,14 @@ func testRecordingFilters(t *testing.T, f *fixture, b *browseSite, base, site st
 		{site + "&from=2026-02-05T12:00:00&to=2026-02-05T23:30", []cam2drive.Recording{noon}},
 		{"from=2026-02-05&to=2026-02-05", []cam2drive.Recording{next, late, noon, morning}}, // UTC without a site: next is 23:30Z
 		{"from=" + url.QueryEscape("2026-02-05T00:00:00+01:00") + "&to=" + url.QueryEscape("2026-02-06T00:00:00+01:00"), []cam2drive.Recording{late, noon, morning}},
-		{day + "&types=person", []cam2drive.Recording{morning}},
-		{day + "&types=person,animal", []cam2drive.Recording{noon, morning}},
-		{day + "&types=person&types=animal", []cam2drive.Recording{noon, morning}},
-		{day + "&types=motion", nil},
+		{day + "&detections=person", []cam2drive.Recording{morning}},
+		{day + "&detections=person,animal", []cam2drive.Recording{noon, morning}},
+		{day + "&detections=person&types=animal", []cam2drive.Recording{noon, morning}},
+		{day + "&detections=motion", nil},
 		{day + "&camera_ids=" + b.cams[0] + "," + b.cams[2], []cam2drive.Recording{late, morning}},
 		{day + "&camera_ids=" + b.cams[0] + "&camera_ids=" + b.cams[1], []cam2drive.Recording{noon, morning}},
 		{site + "&camera_ids=" + b.cams[0], []cam2drive.Recording{next, morning}},
-		{site + "&types=vehicle", []cam2drive.Recording{march, morning}},
+		{site + "&detections=vehicle", []cam2drive.Recording{march, morning}},
 		{"site_id=" + f.C2.SiteID + "&from=2026-02-05&to=2026-02-05", nil},
 	} {
 		ids, l := listIDs(t, f, f.Viewer, base+"?"+c.q)
@@ -203,10 +209,13 @@ func testRecordingFilters(t *testing.T, f *fixture, b *browseSite, base, site st
 	}
 	it := l.Items[0]
 	if it.CameraName != "Entrée 1" || it.SiteName != "Entrepôt Nord" || !slices.Equal(it.DetectionTypes, []string{"person", "vehicle"}) ||
-		it.DurationMS != 2000 || it.Detections != nil {
+		it.DurationMS != 2000 || it.Detections == nil || len(*it.Detections) == 0 {
 		t.Errorf("item %+v", it)
 	}
 	m := it.Media
+	if it.ThumbnailURL != m.ThumbnailURL || it.MediaURL != m.VideoURL || it.DownloadURL != m.DownloadURL {
+		t.Errorf("top-level URLs %q %q %q differ from media %+v", it.ThumbnailURL, it.MediaURL, it.DownloadURL, m)
+	}
 	if m.VideoURL == "" || m.ThumbnailURL == "" || m.DownloadURL == "" || m.ImageURL != "" || m.PosterURL != "" || m.StripURL != "" {
 		t.Errorf("media of a clip with a playable copy and a thumbnail: %+v", m)
 	}
@@ -218,9 +227,9 @@ func testRecordingFilters(t *testing.T, f *fixture, b *browseSite, base, site st
 		t.Errorf("URLs expire at %q (%v), want in an hour", m.ExpiresAt, err)
 	}
 	for _, c := range []struct{ q, field string }{
-		{"types=Person!", "types"}, {"camera_ids=not-an-id", "camera_ids"}, {"cursor=bm9wZQ", "cursor"},
+		{"detections=Person!", "detections"}, {"camera_ids=not-an-id", "camera_ids"}, {"cursor=bm9wZQ", "cursor"},
 		{"from=2026-02-06&to=2026-02-05", "to"}, {"to=2026-02-05T10", "to"}, {"limit=0", "limit"},
-		{"types=" + strings.Repeat("a,", 300), "types"},
+		{"detections=" + strings.Repeat("a,", 300), "detections"},
 	} {
 		e := f.as(t, f.Viewer, "GET", base+"?"+c.q, nil).wantErr(t, 400, "invalid", c.q)
 		wantFields(t, e, c.q, c.field)
@@ -263,12 +272,12 @@ func testOneRecording(t *testing.T, f *fixture, base string, r cam2drive.Recordi
 	}
 	d := (*got.Detections)[1]
 	if d.Type != "vehicle" || d.Source != "model" || d.Score != 0.6 || !slices.Equal(d.Box, []float64{0.1, 0.2, 0.3, 0.4}) ||
-		d.StartOffsetMS != 500 || d.EndOffsetMS != 1000 {
+		d.StartMS != 500 || d.EndMS != 1000 || d.StartOffsetMS != 500 || d.EndOffsetMS != 1000 {
 		t.Errorf("second detection %+v", d)
 	}
 	var none recordingFull
 	f.as(t, f.C1.Admin, "GET", base+"/"+f.C1.RecordingID, nil).want(t, 200, "snapshot").decode(t, &none)
-	if none.Detections == nil || len(*none.Detections) != 0 || none.Kind != "snapshot" || none.Media.ImageURL == "" ||
+	if none.Detections == nil || len(*none.Detections) != 0 || none.Kind != "snapshot" || none.Media.ImageURL == "" || none.MediaURL != none.Media.ImageURL ||
 		none.Media.ThumbnailURL == "" || none.Media.VideoURL != "" || !strings.HasSuffix(none.Media.DownloadFilename, "_2019-05-09_06-07-27.jpg") {
 		t.Errorf("snapshot without detections %+v", none)
 	}
@@ -287,7 +296,7 @@ func testCalendar(t *testing.T, f *fixture, b *browseSite, base, site string) {
 	}{
 		{site, calendar{"2026-03", "Europe/Paris", []string{"2026-03-02"}, "2026-03-02"}},
 		{site + "&month=2026-02", calendar{"2026-02", "Europe/Paris", []string{"2026-02-05", "2026-02-06"}, "2026-03-02"}},
-		{site + "&month=2026-02&types=animal,vehicle", calendar{"2026-02", "Europe/Paris", []string{"2026-02-05"}, "2026-03-02"}},
+		{site + "&month=2026-02&detections=animal,vehicle", calendar{"2026-02", "Europe/Paris", []string{"2026-02-05"}, "2026-03-02"}},
 		{site + "&month=2026-02&camera_ids=" + b.cams[2], calendar{"2026-02", "Europe/Paris", []string{"2026-02-05"}, "2026-02-05"}},
 		{"month=2026-02&camera_ids=" + b.cams[2], calendar{"2026-02", "UTC", []string{"2026-02-05"}, "2026-02-05"}},
 		{site + "&month=2026-01", calendar{"2026-01", "Europe/Paris", []string{}, "2026-03-02"}},

@@ -145,7 +145,7 @@ test(
     await tid(page, 'detection-motion').uncheck();
     await tid(page, 'detections-apply').click();
     await expectText(tid(page, 'detections-button'), 'Détections (3/4)');
-    const nNoMotion = await expectTotal(page, `?site_id=${demo.site.id}&camera_ids=${ids}&from=${start}&to=${cal.last_day}&types=person,vehicle,animal`);
+    const nNoMotion = await expectTotal(page, `?site_id=${demo.site.id}&camera_ids=${ids}&from=${start}&to=${cal.last_day}&detections=person,vehicle,animal`);
     if (nNoMotion === 0) await tid(page, 'events-empty').waitFor();
     assert.match(page.url(), /types=person%2Cvehicle%2Canimal/);
     await tid(page, 'detections-button').click();
@@ -154,7 +154,7 @@ test(
     await expectTotal(page, `?site_id=${demo.site.id}&camera_ids=${ids}&from=${start}&to=${cal.last_day}`);
     assert.doesNotMatch(page.url(), /types=/);
     // Every card of a motion event shows the motion icon.
-    const motion = await rec(`?site_id=${demo.site.id}&from=${start}&to=${cal.last_day}&types=motion&limit=500`);
+    const motion = await rec(`?site_id=${demo.site.id}&from=${start}&to=${cal.last_day}&detections=motion&limit=500`);
     const card = tid(page, 'event-card').filter({ has: page.locator('[data-type="motion"]') });
     await eventually(async () => assert.ok((await card.count()) > 0 || motion.total === 0));
     await screenshot(page, 'recordings-list-fr.png');

@@ -260,7 +260,7 @@ export interface RecordingFilter {
   site_id?: string;
   camera_ids?: string[];
   /** Absent: every type (no detection filter). */
-  types?: string[];
+  detections?: string[];
 }
 
 export interface RecordingCalendar {

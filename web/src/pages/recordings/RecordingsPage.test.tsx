@@ -212,7 +212,7 @@ describe('RecordingsPage', () => {
     for (const k of ['motion', 'person', 'vehicle', 'animal']) expect(within(pop).getByTestId(`detection-${k}`)).toBeChecked();
     fireEvent.click(within(pop).getByTestId('detection-motion'));
     fireEvent.click(within(pop).getByTestId('detections-apply'));
-    await waitFor(() => expect(listCalls(calls).at(-1)!.url).toContain('types=person%2Cvehicle%2Canimal'));
+    await waitFor(() => expect(listCalls(calls).at(-1)!.url).toContain('detections=person%2Cvehicle%2Canimal'));
     expect(screen.getByTestId('detections-button')).toHaveTextContent('Détections (3/4)');
     expect(screen.getByTestId('where').textContent).toContain('types=person%2Cvehicle%2Canimal');
     fireEvent.click(screen.getByTestId('detections-button'));
@@ -221,7 +221,7 @@ describe('RecordingsPage', () => {
     expect(within(again).getByTestId('detections-apply')).toBeDisabled();
     fireEvent.click(within(again).getByTestId('detections-all'));
     fireEvent.click(within(again).getByTestId('detections-apply'));
-    await waitFor(() => expect(listCalls(calls).at(-1)!.url).not.toContain('types='));
+    await waitFor(() => expect(listCalls(calls).at(-1)!.url).not.toContain('detections='));
   });
 
   it('changes cameras, keeping at least one', async () => {

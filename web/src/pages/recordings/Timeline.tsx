@@ -34,7 +34,7 @@ function Row({ orgId, siteId, camera, types, day, current, onJump }: Omit<Props,
   const [busy, setBusy] = useState(false);
   const typesKey = types?.join(',') ?? '';
   const hist = useQuery(
-    () => api.recordingHistogram(orgId, { site_id: siteId, camera_ids: [camera.id], types, date: day }),
+    () => api.recordingHistogram(orgId, { site_id: siteId, camera_ids: [camera.id], detections: types, date: day }),
     [orgId, siteId, camera.id, typesKey, day],
   );
   const buckets = hist.data?.buckets ?? [];
@@ -50,7 +50,7 @@ function Row({ orgId, siteId, camera, types, day, current, onJump }: Omit<Props,
     }
     setBusy(true);
     try {
-      const page = await api.listRecordings(orgId, { site_id: siteId, camera_ids: [camera.id], types, ...bucketPeriod(buckets, target.index), limit: 500 });
+      const page = await api.listRecordings(orgId, { site_id: siteId, camera_ids: [camera.id], detections: types, ...bucketPeriod(buckets, target.index), limit: 500 });
       const ev = nearestEvent(page.items, target.at);
       if (ev) onJump(ev);
       else notify(t('recordings.timeline.noEvent', { camera: camera.name }), 'info');

@@ -46,7 +46,7 @@ describe('URLs', () => {
   it('builds the list call', () => {
     expect(recordingQuery(listQuery(f))).toBe('?site_id=s1&camera_ids=c1%2Cc2&from=2026-02-05&to=2026-02-05');
     const some = { ...f, cameraIds: [], types: ['person', 'vehicle'] as Filters['types'], period: { ...day, startTime: '08:00' } };
-    expect(recordingQuery({ ...listQuery(some), limit: 50 })).toBe('?site_id=s1&types=person%2Cvehicle&from=2026-02-05T08%3A00&to=2026-02-05&limit=50');
+    expect(recordingQuery({ ...listQuery(some), limit: 50 })).toBe('?site_id=s1&detections=person%2Cvehicle&from=2026-02-05T08%3A00&to=2026-02-05&limit=50');
   });
 
   it('writes and reads back the page URL', () => {

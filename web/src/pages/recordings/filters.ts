@@ -23,7 +23,7 @@ export function typesParam(types: readonly string[]): string[] | undefined {
 
 /** Site, cameras and types of the API filter. */
 export function apiFilter(f: Pick<Filters, 'siteId' | 'cameraIds' | 'types'>): RecordingFilter {
-  return { site_id: f.siteId || undefined, camera_ids: f.cameraIds.length ? f.cameraIds : undefined, types: typesParam(f.types) };
+  return { site_id: f.siteId || undefined, camera_ids: f.cameraIds.length ? f.cameraIds : undefined, detections: typesParam(f.types) };
 }
 
 /** The parameters of the list call. */
