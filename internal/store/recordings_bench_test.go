@@ -86,7 +86,8 @@ func (s *benchSet) benchFilter(rng *rand.Rand) (store.RecordingFilter, time.Time
 }
 
 // benchList is what GET …/recordings does for the first page: the page with
-// its total, the detection types of its items and their camera and site names.
+// its total, the detection types and detections of its items and their
+// camera and site names.
 func benchList(b *testing.B, s *benchSet) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -101,6 +102,9 @@ func benchList(b *testing.B, s *benchSet) {
 			ids[i], cams[r.CameraID] = r.ID, true
 		}
 		if _, err := s.db.DetectionTypes(ctx, s.org, ids); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.db.Detections(ctx, s.org, ids); err != nil { // every item carries its detections
 			b.Fatal(err)
 		}
 		if _, _, err := s.db.RecordingPlaces(ctx, s.org, slices.Collect(mapKeys(cams)), []string{s.site}); err != nil {
