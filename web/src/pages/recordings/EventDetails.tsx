@@ -104,7 +104,7 @@ export function EventDetails({
       <Box component="dl" sx={{ m: 0, display: 'flex', flexWrap: 'wrap', columnGap: 4, rowGap: 1 }}>
         <Meta label={t('recordings.player.site')} value={rec.site_name} />
         {rec.kind === 'clip' && <Meta label={t('recordings.player.duration')} value={formatDuration(rec.duration_ms || Date.parse(rec.end) - Date.parse(rec.start))} />}
-        {rec.event_type && <Meta label={t('recordings.player.event')} value={rec.event_type} />}
+        {rec.event_type && <Meta label={t('recordings.player.event')} value={t(`recordings.eventTypes.${rec.event_type}`, { defaultValue: rec.event_type })} />}
       </Box>
     </Box>
   );
