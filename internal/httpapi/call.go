@@ -140,30 +140,45 @@ func (c *call) query(name string) string { return strings.TrimSpace(c.r.URL.Quer
 // page reads limit plus offset or cursor. Cursors of offset-paged lists are
 // the offset, encoded so clients treat them as opaque.
 func (c *call) page() (cam2drive.Page, error) {
+	p, cursor, err := c.limitOffset()
+	if err != nil || cursor == "" {
+		return p, err
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(cursor, "o:"))
+	if err != nil || n < 0 || !strings.HasPrefix(cursor, "o:") {
+		return p, cam2drive.Invalid(map[string]string{"cursor": "invalid"})
+	}
+	p.Offset = n
+	return p, nil
+}
+
+// limitOffset reads limit and offset, and returns the decoded cursor for
+// the caller to interpret.
+func (c *call) limitOffset() (cam2drive.Page, string, error) {
 	p := cam2drive.Page{Limit: 50}
 	if v := c.query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 500 {
-			return p, cam2drive.Invalid(map[string]string{"limit": "invalid_limit"})
+			return p, "", cam2drive.Invalid(map[string]string{"limit": "invalid_limit"})
 		}
 		p.Limit = n
 	}
 	if v := c.query("offset"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return p, cam2drive.Invalid(map[string]string{"offset": "invalid"})
+			return p, "", cam2drive.Invalid(map[string]string{"offset": "invalid"})
 		}
 		p.Offset = n
 	}
-	if v := c.query("cursor"); v != "" {
-		b, err := base64.RawURLEncoding.DecodeString(v)
-		n, err2 := strconv.Atoi(strings.TrimPrefix(string(b), "o:"))
-		if err != nil || err2 != nil || n < 0 || !strings.HasPrefix(string(b), "o:") {
-			return p, cam2drive.Invalid(map[string]string{"cursor": "invalid"})
-		}
-		p.Offset = n
+	v := c.query("cursor")
+	if v == "" {
+		return p, "", nil
 	}
-	return p, nil
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil || len(b) == 0 {
+		return p, "", cam2drive.Invalid(map[string]string{"cursor": "invalid"})
+	}
+	return p, string(b), nil
 }
 
 // list is the shape of every list answer.

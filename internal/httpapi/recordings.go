@@ -6,7 +6,6 @@ import (
 	"math"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -208,29 +207,15 @@ func readPeriod(c *call, f *store.RecordingFilter, loc *time.Location) error {
 // recordingPage reads limit, and a keyset cursor ("k:" + the store's) or
 // an offset.
 func recordingPage(c *call) (cam2drive.Page, error) {
-	p := cam2drive.Page{Limit: 50}
-	if v := c.query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			return p, cam2drive.Invalid(map[string]string{"limit": "invalid_limit"})
-		}
-		p.Limit = n
+	p, cursor, err := c.limitOffset()
+	if err != nil || cursor == "" {
+		return p, err
 	}
-	if v := c.query("offset"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return p, cam2drive.Invalid(map[string]string{"offset": "invalid"})
-		}
-		p.Offset = n
+	cur, ok := strings.CutPrefix(cursor, "k:")
+	if !ok {
+		return p, cam2drive.Invalid(map[string]string{"cursor": "invalid"})
 	}
-	if v := c.query("cursor"); v != "" {
-		b, err := base64.RawURLEncoding.DecodeString(v)
-		cur, ok := strings.CutPrefix(string(b), "k:")
-		if err != nil || !ok {
-			return p, cam2drive.Invalid(map[string]string{"cursor": "invalid"})
-		}
-		p.Cursor = cur
-	}
+	p.Cursor = cur
 	return p, nil
 }
 
