@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -257,10 +258,6 @@ func (s *Server) recordingItems(c *call, recs []cam2drive.Recording) ([]recordin
 		ids[i] = r.ID
 		cams, sites = appendNew(cams, r.CameraID), appendNew(sites, r.SiteID)
 	}
-	types, err := s.DB.DetectionTypes(c.r.Context(), c.org.ID, ids)
-	if err != nil {
-		return nil, err
-	}
 	found, err := s.DB.Detections(c.r.Context(), c.org.ID, ids)
 	if err != nil {
 		return nil, err
@@ -275,9 +272,7 @@ func (s *Server) recordingItems(c *call, recs []cam2drive.Recording) ([]recordin
 		out[i] = toRecording(r)
 		out[i].StatusReason = failureReason(c.lang, r)
 		out[i].CameraName, out[i].SiteName = camNames[r.CameraID], siteInfo[r.SiteID].Name
-		if t := types[r.ID]; t != nil {
-			out[i].DetectionTypes = t
-		}
+		out[i].DetectionTypes = detectionTypes(found[r.ID])
 		out[i].Media = s.mediaURLs(c, r, siteInfo[r.SiteID], camNames[r.CameraID], exp)
 		out[i].Detections = detectionsJSON(found[r.ID])
 		out[i].ThumbnailURL, out[i].DownloadURL = out[i].Media.ThumbnailURL, out[i].Media.DownloadURL
@@ -341,6 +336,16 @@ func (s *Server) getRecording(c *call) error {
 		return err
 	}
 	return c.json(http.StatusOK, items[0])
+}
+
+// detectionTypes lists the distinct types of ds, sorted (the list's icons).
+func detectionTypes(ds []cam2drive.Detection) []string {
+	types := []string{}
+	for _, d := range ds {
+		types = appendNew(types, d.Type)
+	}
+	slices.Sort(types)
+	return types
 }
 
 // detectionsJSON words a recording's detections; a detection that was not

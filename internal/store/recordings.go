@@ -260,29 +260,6 @@ func (db *DB) RecordingHistogram(ctx context.Context, orgID string, f RecordingF
 	return out, nil
 }
 
-// DetectionTypes returns, for recordings of org, the distinct types of
-// their detections in name order (the icons of a list).
-func (db *DB) DetectionTypes(ctx context.Context, orgID string, recordingIDs []string) (map[string][]string, error) {
-	out := map[string][]string{}
-	if len(recordingIDs) == 0 {
-		return out, nil
-	}
-	args := []any{orgID}
-	for _, id := range recordingIDs {
-		args = append(args, id)
-	}
-	rs, err := db.read().query(ctx, `SELECT DISTINCT recording_id, type FROM detections WHERE org_id = ? AND recording_id IN (`+
-		marks(len(recordingIDs))+`) ORDER BY recording_id, type`, args...)
-	pairs, err := collect(rs, err, func(r row) ([2]string, error) {
-		var p [2]string
-		return p, r.Scan(&p[0], &p[1])
-	})
-	for _, p := range pairs {
-		out[p[0]] = append(out[p[0]], p[1])
-	}
-	return out, err
-}
-
 // RecordingPlaces names the cameras and sites of recordings of org: camera
 // id → camera name, site id → site (name and time zone).
 func (db *DB) RecordingPlaces(ctx context.Context, orgID string, cameraIDs, siteIDs []string) (map[string]string, map[string]cam2drive.Site, error) {

@@ -101,9 +101,6 @@ func benchList(b *testing.B, s *benchSet) {
 		for i, r := range recs {
 			ids[i], cams[r.CameraID] = r.ID, true
 		}
-		if _, err := s.db.DetectionTypes(ctx, s.org, ids); err != nil {
-			b.Fatal(err)
-		}
 		if _, err := s.db.Detections(ctx, s.org, ids); err != nil { // every item carries its detections
 			b.Fatal(err)
 		}

@@ -367,9 +367,9 @@ func TestDetectionTypesAndPlaces(t *testing.T) {
 		r1 := w.add(t, w.cams[0], "2026-02-05 08:00:00", "vehicle", "person", "person")
 		r2 := w.add(t, w.cams[1], "2026-02-05 08:00:00")
 		rb := w.addAt(t, w.bCam, r1.Start, "", "animal")
-		types, err := db.DetectionTypes(t.Context(), w.a.org.ID, []string{r1.ID, r2.ID, rb.ID})
-		if err != nil || len(types) != 1 || !slices.Equal(types[r1.ID], []string{"person", "vehicle"}) {
-			t.Errorf("types %v %v", types, err)
+		found, err := db.Detections(t.Context(), w.a.org.ID, []string{r1.ID, r2.ID, rb.ID})
+		if err != nil || len(found) != 1 || len(found[r1.ID]) != 3 {
+			t.Errorf("detections %v %v (want r1's three; none of another org)", found, err)
 		}
 		cams, sites, err := db.RecordingPlaces(t.Context(), w.a.org.ID, []string{w.cams[0].ID, w.bCam.ID}, []string{w.a.site.ID, w.b.site.ID})
 		if err != nil || len(cams) != 1 || cams[w.cams[0].ID] != "CH_1" || len(sites) != 1 || sites[w.a.site.ID].Timezone != "Europe/Paris" {
