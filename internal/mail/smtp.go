@@ -131,12 +131,25 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		defer cancel()
 	}
 	if err := s.deliver(ctx, rcpt, data); err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("mail: send to %s via %s: %w (%w)", rcpt, s.addr, err, ctx.Err())
+		if cause := ctxCause(ctx); cause != nil {
+			return fmt.Errorf("mail: send to %s via %s: %w (%w)", rcpt, s.addr, err, cause)
 		}
 		return fmt.Errorf("mail: send to %s via %s: %w", rcpt, s.addr, err)
 	}
 	s.logger.InfoContext(ctx, "mail sent", "to", rcpt, "subject", m.Subject, "server", s.addr)
+	return nil
+}
+
+// ctxCause says why ctx ended. The connection's deadline is ctx's deadline,
+// and the socket's timer can fire a moment before the context's own: a
+// passed deadline counts as ctx's even when ctx.Err is not set yet.
+func ctxCause(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
 	return nil
 }
 
