@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,6 +46,11 @@ type Config struct {
 	OfflineAfter   time.Duration
 	MaxConnsPerIP  int
 	MediaURLTTL    time.Duration // life of the signed URLs of recordings' media
+
+	// AI: pretrained models run by ONNX Runtime on the worker role.
+	ModelsDir  string // where `cam2drive models install` puts the library and models
+	ORTLibrary string // "" = <models-dir>/lib/libonnxruntime.so
+	AIThreads  int    // intra-op threads of each model session
 }
 
 // AllRoles are the parts one process can run.
@@ -72,6 +78,33 @@ func BindServe(fs *flag.FlagSet, c *Config) {
 	fs.DurationVar(&c.ShutdownIn, "shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", 15*time.Second), "time given to running requests on SIGTERM")
 	fs.BoolVar(&c.TranscodeHEVC, "transcode-hevc", env("TRANSCODE_HEVC", "true") == "true", "transcode H.265 clips to H.264 so every browser plays them (false: remux only)")
 	bindIngest(fs, c)
+	BindAI(fs, c)
+}
+
+// BindAI registers the flags that say where the AI runtime and models live;
+// `serve` and `models install` take them.
+func BindAI(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.ModelsDir, "models-dir", env("MODELS_DIR", DefaultModelsDir()), "directory of the ONNX Runtime library and the pretrained models (filled by `cam2drive models install`)")
+	fs.StringVar(&c.ORTLibrary, "onnxruntime-lib", env("ONNXRUNTIME_LIB", ""), "path of libonnxruntime.so (default: the one in --models-dir)")
+	fs.IntVar(&c.AIThreads, "ai-threads", envInt("AI_THREADS", 1), "CPU threads each model session uses per frame")
+}
+
+// DefaultModelsDir is outside the data dir and the repository so that every
+// checkout and data dir of one user share one download:
+// ${XDG_CACHE_HOME:-$HOME/.cache}/cam2drive/models.
+func DefaultModelsDir() string {
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "cam2drive", "models")
+	}
+	return filepath.Join(os.TempDir(), "cam2drive", "models")
+}
+
+// ORTLibraryPath is the ONNX Runtime library to load.
+func (c Config) ORTLibraryPath() string {
+	if c.ORTLibrary != "" {
+		return c.ORTLibrary
+	}
+	return filepath.Join(c.ModelsDir, "lib", "libonnxruntime.so")
 }
 
 func bindIngest(fs *flag.FlagSet, c *Config) {
@@ -149,6 +182,9 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := c.PortRange(); err != nil {
 		return err
+	}
+	if c.AIThreads < 0 {
+		return fmt.Errorf("--ai-threads %d: want 1 or more", c.AIThreads)
 	}
 	if c.PublicURL != "" {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
