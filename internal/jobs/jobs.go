@@ -24,8 +24,12 @@ import (
 type Config struct {
 	Work       bool // run workers (the "worker" role); otherwise insert only
 	MaxWorkers int
-	Periodic   []*river.PeriodicJob
-	Logger     *slog.Logger
+	// Queues are worked beside the default one, by name, each with its own
+	// number of workers: a slow kind of job (analysis) queued there never
+	// holds the slots of the others.
+	Queues   map[string]int
+	Periodic []*river.PeriodicJob
+	Logger   *slog.Logger
 }
 
 // Queue inserts and (in the worker role) works jobs.
@@ -66,6 +70,9 @@ func New(db *store.DB, workers *river.Workers, cfg Config) (*Queue, error) {
 			cfg.MaxWorkers = 4
 		}
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}}
+		for name, n := range cfg.Queues {
+			rc.Queues[name] = river.QueueConfig{MaxWorkers: max(1, n)}
+		}
 		rc.Workers = workers
 		rc.PeriodicJobs = cfg.Periodic
 		rc.FetchPollInterval = 200 * time.Millisecond
