@@ -275,9 +275,29 @@ type Camera struct {
 	Name           string
 	CloudRecording bool
 	AIEnabled      bool
-	AllowedUsers   []string // user ids; empty: everyone with the permission
-	CreatedAt      time.Time
+	// HOLO4 is set when the camera joined the HOLO4 beta; Algorithms are the
+	// HOLO4 algorithm ids chosen for it (kept while it is out of the beta).
+	HOLO4        bool
+	Algorithms   []string
+	AllowedUsers []string // user ids; empty: everyone with the permission
+	CreatedAt    time.Time
 }
+
+// AISubscription lets a client turn AI on for up to CameraLimit cameras and
+// choose HOLO4 algorithms from Packages. A client has at most one active
+// subscription; a cancelled one stays listed.
+type AISubscription struct {
+	ID          string
+	OrgID       string
+	CameraLimit int
+	Packages    []string // HOLO4 package ids
+	CamerasUsed int      // cameras with AI on (0 once cancelled)
+	CreatedAt   time.Time
+	CancelledAt time.Time // zero while active
+}
+
+// Active tells whether the subscription still runs.
+func (s AISubscription) Active() bool { return s.CancelledAt.IsZero() }
 
 // VirtualDisk is a client's cloud storage for one recorder.
 type VirtualDisk struct {

@@ -7,16 +7,18 @@ import (
 	"github.com/cam2drive/cam2drive"
 )
 
-const cameraCols = `c.id, c.org_id, c.recorder_id, r.name, r.site_id, s.name, c.number, c.name, c.cloud_recording, c.ai_enabled, c.created_at`
+const cameraCols = `c.id, c.org_id, c.recorder_id, r.name, r.site_id, s.name, c.number, c.name, c.cloud_recording, c.ai_enabled,
+	c.holo4, c.algorithms, c.created_at`
 
 const cameraFrom = ` FROM cameras c JOIN recorders r ON r.id = c.recorder_id JOIN sites s ON s.id = r.site_id`
 
 func scanCamera(r row) (cam2drive.Camera, error) {
 	var c cam2drive.Camera
-	var cloud, ai int
+	var cloud, ai, h4 int
+	var algs string
 	var created int64
-	err := r.Scan(&c.ID, &c.OrgID, &c.RecorderID, &c.RecorderName, &c.SiteID, &c.SiteName, &c.Number, &c.Name, &cloud, &ai, &created)
-	c.CloudRecording, c.AIEnabled, c.CreatedAt = cloud == 1, ai == 1, fromMS(created)
+	err := r.Scan(&c.ID, &c.OrgID, &c.RecorderID, &c.RecorderName, &c.SiteID, &c.SiteName, &c.Number, &c.Name, &cloud, &ai, &h4, &algs, &created)
+	c.CloudRecording, c.AIEnabled, c.HOLO4, c.Algorithms, c.CreatedAt = cloud == 1, ai == 1, h4 == 1, splitList(algs), fromMS(created)
 	return c, err
 }
 
@@ -99,9 +101,10 @@ func (db *DB) Camera(ctx context.Context, orgID, id string) (cam2drive.Camera, e
 	return c, err
 }
 
-// UpdateCamera saves name, cloud recording, AI and allowed users. Turning
-// cloud recording on needs an attached virtual disk with room under its
-// camera limit ("no_disk", "camera_limit").
+// UpdateCamera saves name, cloud recording, AI, HOLO4 with its algorithms
+// and allowed users. Turning cloud recording on needs an attached virtual
+// disk with room under its camera limit ("no_disk", "camera_limit"); AI and
+// HOLO4 follow the client's AI subscription (see checkAI).
 func (db *DB) UpdateCamera(ctx context.Context, c cam2drive.Camera) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		if c.CloudRecording {
@@ -109,8 +112,11 @@ func (db *DB) UpdateCamera(ctx context.Context, c cam2drive.Camera) error {
 				return err
 			}
 		}
-		n, err := tx.q.exec(ctx, `UPDATE cameras SET name = ?, cloud_recording = ?, ai_enabled = ? WHERE org_id = ? AND id = ?`,
-			c.Name, boolInt(c.CloudRecording), boolInt(c.AIEnabled), c.OrgID, c.ID)
+		if err := checkAI(ctx, tx, c); err != nil {
+			return err
+		}
+		n, err := tx.q.exec(ctx, `UPDATE cameras SET name = ?, cloud_recording = ?, ai_enabled = ?, holo4 = ?, algorithms = ? WHERE org_id = ? AND id = ?`,
+			c.Name, boolInt(c.CloudRecording), boolInt(c.AIEnabled), boolInt(c.HOLO4), strings.Join(c.Algorithms, ","), c.OrgID, c.ID)
 		if err != nil {
 			return err
 		}
@@ -184,12 +190,14 @@ func (db *DB) UploadTarget(ctx context.Context, recorderID string, number int) (
 	if number == 0 {
 		cond, args = `c.recorder_id = ? AND (SELECT COUNT(*) FROM cameras x WHERE x.recorder_id = c.recorder_id) = 1`, []any{recorderID}
 	}
-	var cloud, ai int
+	var cloud, ai, h4 int
+	var algs string
 	var created int64
 	c := &t.Camera
-	err := db.read().queryRow(ctx, `SELECT c.id, c.org_id, c.recorder_id, r.name, r.site_id, s.name, c.number, c.name, c.cloud_recording,
-		c.ai_enabled, c.created_at, COALESCE(d.id, ''), r.secret_mac`+cameraFrom+` LEFT JOIN virtual_disks d ON d.recorder_id = c.recorder_id WHERE `+cond, args...).
-		Scan(&c.ID, &c.OrgID, &c.RecorderID, &c.RecorderName, &c.SiteID, &c.SiteName, &c.Number, &c.Name, &cloud, &ai, &created, &t.DiskID, &t.SecretMAC)
-	c.CloudRecording, c.AIEnabled, c.CreatedAt = cloud == 1, ai == 1, fromMS(created)
+	err := db.read().queryRow(ctx, `SELECT `+cameraCols+`, COALESCE(d.id, ''), r.secret_mac`+cameraFrom+
+		` LEFT JOIN virtual_disks d ON d.recorder_id = c.recorder_id WHERE `+cond, args...).
+		Scan(&c.ID, &c.OrgID, &c.RecorderID, &c.RecorderName, &c.SiteID, &c.SiteName, &c.Number, &c.Name, &cloud, &ai, &h4, &algs, &created,
+			&t.DiskID, &t.SecretMAC)
+	c.CloudRecording, c.AIEnabled, c.HOLO4, c.Algorithms, c.CreatedAt = cloud == 1, ai == 1, h4 == 1, splitList(algs), fromMS(created)
 	return t, err
 }
