@@ -1,0 +1,139 @@
+package analysis
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/cam2drive/cam2drive"
+	"github.com/cam2drive/cam2drive/internal/detect"
+)
+
+// Tracking rule: an object in a sample continues a track of the same class
+// whose last box it overlaps by TrackIoU at least, when the track was seen
+// in the previous sample or, missed once (TrackGap), in the one before.
+const (
+	TrackIoU = 0.3
+	TrackGap = 1
+)
+
+// Tracker merges what the detector finds in consecutive samples of a
+// recording into one detection per object and appearance: first and last
+// time seen, best score, and the box of the sample that gave it. Classes
+// that map to no type (a cup, a chair) are left out. The zero value is ready.
+type Tracker struct {
+	n    int // samples added
+	live []*track
+	done []*track
+}
+
+type track struct {
+	class       string
+	first, last time.Duration
+	lastSample  int
+	lastBox     [4]float32
+	best        float32
+	bestBox     [4]float32
+}
+
+// Add takes the objects found in the sample at time at; samples come in
+// time order.
+func (t *Tracker) Add(at time.Duration, objs []detect.Object) {
+	objs = slices.DeleteFunc(slices.Clone(objs), func(o detect.Object) bool { return detect.TypeOf(o.Class) == "" })
+	taken := make([]bool, len(objs))
+	for _, p := range t.pairs(objs) {
+		tr := t.live[p.track]
+		if taken[p.obj] || tr.lastSample == t.n {
+			continue
+		}
+		taken[p.obj] = true
+		tr.see(t.n, at, objs[p.obj])
+	}
+	for i, o := range objs {
+		if !taken[i] {
+			tr := &track{class: o.Class, first: at, best: -1}
+			tr.see(t.n, at, o)
+			t.live = append(t.live, tr)
+		}
+	}
+	t.n++
+	t.live = slices.DeleteFunc(t.live, func(tr *track) bool {
+		if t.n-1-tr.lastSample > TrackGap {
+			t.done = append(t.done, tr)
+			return true
+		}
+		return false
+	})
+}
+
+type pair struct {
+	track, obj int
+	iou        float64
+}
+
+// pairs lists the (track, object) pairs that may continue, best overlap
+// first: taking them greedily in this order matches each object to the
+// track it overlaps most that no better pair took.
+func (t *Tracker) pairs(objs []detect.Object) []pair {
+	var ps []pair
+	for ti, tr := range t.live {
+		for oi, o := range objs {
+			if o.Class != tr.class {
+				continue
+			}
+			if iou := IoU(tr.lastBox, o.Box); iou >= TrackIoU {
+				ps = append(ps, pair{ti, oi, iou})
+			}
+		}
+	}
+	slices.SortStableFunc(ps, func(a, b pair) int { return cmp.Compare(b.iou, a.iou) })
+	return ps
+}
+
+func (tr *track) see(sample int, at time.Duration, o detect.Object) {
+	tr.last, tr.lastSample, tr.lastBox = at, sample, o.Box
+	if o.Score > tr.best {
+		tr.best, tr.bestBox = o.Score, o.Box
+	}
+}
+
+// Detections returns the tracks as detections (Source "model"), in time
+// order.
+func (t *Tracker) Detections() []cam2drive.Detection {
+	all := append(slices.Clone(t.done), t.live...)
+	out := make([]cam2drive.Detection, 0, len(all))
+	for _, tr := range all {
+		out = append(out, cam2drive.Detection{Source: "model", Type: detect.TypeOf(tr.class), Label: tr.class,
+			Score: round3(float64(tr.best)), Box: box64(tr.bestBox), Start: tr.first, End: tr.last})
+	}
+	slices.SortStableFunc(out, func(a, b cam2drive.Detection) int {
+		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Label, b.Label))
+	})
+	return out
+}
+
+// IoU is the intersection over union of two x, y, w, h boxes.
+func IoU(a, b [4]float32) float64 {
+	iw := min(a[0]+a[2], b[0]+b[2]) - max(a[0], b[0])
+	ih := min(a[1]+a[3], b[1]+b[3]) - max(a[1], b[1])
+	if iw <= 0 || ih <= 0 {
+		return 0
+	}
+	inter := float64(iw) * float64(ih)
+	union := float64(a[2])*float64(a[3]) + float64(b[2])*float64(b[3]) - inter
+	if union <= 0 {
+		return 0
+	}
+	return inter / union
+}
+
+func box64(b [4]float32) [4]float64 {
+	return [4]float64{round3(float64(b[0])), round3(float64(b[1])), round3(float64(b[2])), round3(float64(b[3]))}
+}
+
+// round3 keeps three decimals: a thousandth of the frame is finer than any
+// box a model draws, and the stored numbers read cleanly.
+func round3(v float64) float64 {
+	return math.Round(v*1000) / 1000
+}

@@ -1,0 +1,109 @@
+package analysis
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/cam2drive/cam2drive"
+	"github.com/cam2drive/cam2drive/internal/detect"
+)
+
+func obj(class string, score float32, x, y, w, h float32) detect.Object {
+	return detect.Object{Class: class, Score: score, Box: [4]float32{x, y, w, h}}
+}
+
+func sec(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+func TestIoU(t *testing.T) {
+	a := [4]float32{0, 0, 0.2, 0.2}
+	cases := []struct {
+		b    [4]float32
+		want float64
+	}{
+		{a, 1},
+		{[4]float32{0.1, 0, 0.2, 0.2}, 1.0 / 3},       // half of each overlaps
+		{[4]float32{0.2, 0, 0.2, 0.2}, 0},             // edges touch
+		{[4]float32{0.05, 0.05, 0.1, 0.1}, 0.25},      // inside
+		{[4]float32{0.5, 0.5, 0.1, 0.1}, 0},           // apart
+		{[4]float32{0.1, 0.1, 0.2, 0.2}, 0.01 / 0.07}, // a corner
+	}
+	for _, c := range cases {
+		if got := IoU(a, c.b); math.Abs(got-c.want) > 1e-6 {
+			t.Errorf("IoU(%v, %v) = %v, want %v", a, c.b, got, c.want)
+		}
+	}
+}
+
+func TestTrackerMergesAnObjectAcrossSamples(t *testing.T) {
+	var tr Tracker
+	// A dog walks right, missed once at 1.5 s; a car parks on the right
+	// from 1 s; a chair (no type) stays.
+	tr.Add(sec(0), []detect.Object{obj("dog", 0.6, 0.10, 0.5, 0.2, 0.2), obj("chair", 0.9, 0.5, 0.5, 0.1, 0.1)})
+	tr.Add(sec(0.5), []detect.Object{obj("dog", 0.8, 0.14, 0.5, 0.2, 0.2)})
+	tr.Add(sec(1), []detect.Object{obj("dog", 0.7, 0.18, 0.5, 0.2, 0.2), obj("car", 0.5, 0.7, 0.2, 0.25, 0.2)})
+	tr.Add(sec(1.5), []detect.Object{obj("car", 0.9, 0.71, 0.2, 0.25, 0.2)})
+	tr.Add(sec(2), []detect.Object{obj("dog", 0.5, 0.24, 0.5, 0.2, 0.2), obj("car", 0.6, 0.7, 0.21, 0.25, 0.2)})
+	got := tr.Detections()
+	want := []cam2drive.Detection{
+		{Source: "model", Type: "animal", Label: "dog", Score: 0.8, Box: [4]float64{0.14, 0.5, 0.2, 0.2}, Start: 0, End: sec(2)},
+		{Source: "model", Type: "vehicle", Label: "car", Score: 0.9, Box: [4]float64{0.71, 0.2, 0.25, 0.2}, Start: sec(1), End: sec(2)},
+	}
+	checkDetections(t, got, want)
+}
+
+func TestTrackerSplitsWhatItCannotJoin(t *testing.T) {
+	var tr Tracker
+	// Two people side by side, one dog gone for two samples (a new
+	// appearance), a person jumping across the frame (no overlap: another
+	// person), and a cat where the dog was (another class).
+	tr.Add(sec(0), []detect.Object{obj("person", 0.9, 0.1, 0.1, 0.1, 0.3), obj("person", 0.8, 0.4, 0.1, 0.1, 0.3), obj("dog", 0.7, 0.6, 0.6, 0.2, 0.2)})
+	tr.Add(sec(1), []detect.Object{obj("person", 0.7, 0.41, 0.1, 0.1, 0.3), obj("person", 0.95, 0.11, 0.1, 0.1, 0.3)})
+	tr.Add(sec(2), []detect.Object{obj("person", 0.6, 0.8, 0.6, 0.1, 0.3), obj("cat", 0.6, 0.6, 0.6, 0.2, 0.2)})
+	tr.Add(sec(3), []detect.Object{obj("dog", 0.5, 0.6, 0.6, 0.2, 0.2)})
+	want := []cam2drive.Detection{
+		{Source: "model", Type: "animal", Label: "dog", Score: 0.7, Box: [4]float64{0.6, 0.6, 0.2, 0.2}, Start: 0, End: 0},
+		{Source: "model", Type: "person", Label: "person", Score: 0.95, Box: [4]float64{0.11, 0.1, 0.1, 0.3}, Start: 0, End: sec(1)},
+		{Source: "model", Type: "person", Label: "person", Score: 0.8, Box: [4]float64{0.4, 0.1, 0.1, 0.3}, Start: 0, End: sec(1)},
+		{Source: "model", Type: "animal", Label: "cat", Score: 0.6, Box: [4]float64{0.6, 0.6, 0.2, 0.2}, Start: sec(2), End: sec(2)},
+		{Source: "model", Type: "person", Label: "person", Score: 0.6, Box: [4]float64{0.8, 0.6, 0.1, 0.3}, Start: sec(2), End: sec(2)},
+		{Source: "model", Type: "animal", Label: "dog", Score: 0.5, Box: [4]float64{0.6, 0.6, 0.2, 0.2}, Start: sec(3), End: sec(3)},
+	}
+	checkDetections(t, tr.Detections(), want)
+}
+
+// Each object continues the track it overlaps most, even when the detector
+// lists them in the other order.
+func TestTrackerMatchesGreedilyByOverlap(t *testing.T) {
+	var tr Tracker
+	tr.Add(0, []detect.Object{obj("car", 0.9, 0.0, 0.0, 0.3, 0.3), obj("car", 0.8, 0.2, 0.0, 0.3, 0.3)})
+	// The second car moved a little left: it overlaps the first track
+	// (IoU 0.33) but the second more (0.71). Taken in the detector's
+	// order, it would steal the first track and the first car, overlapping
+	// the second track by 0.2 only, would start a third.
+	tr.Add(sec(1), []detect.Object{obj("car", 0.85, 0.15, 0.0, 0.3, 0.3), obj("car", 0.95, 0.0, 0.0, 0.3, 0.3)})
+	got := tr.Detections()
+	if len(got) != 2 {
+		t.Fatalf("%d detections, want 2: %+v", len(got), got)
+	}
+	for _, d := range got {
+		if d.End != sec(1) {
+			t.Errorf("each car is seen in both samples: %+v", d)
+		}
+	}
+	if got[0].Box[0] != 0 || got[0].Score != 0.95 || got[1].Box[0] != 0.15 || got[1].Score != 0.85 {
+		t.Errorf("tracks swapped: %+v", got)
+	}
+}
+
+func checkDetections(t *testing.T, got, want []cam2drive.Detection) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d detections, want %d:\n got %+v\nwant %+v", len(got), len(want), got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("detection %d:\n got %+v\nwant %+v", i, got[i], want[i])
+		}
+	}
+}
