@@ -18,6 +18,8 @@ require (
 
 require github.com/jlaffaye/ftp v0.2.4
 
+require github.com/yalue/onnxruntime_go v1.30.0
+
 require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect

@@ -1,0 +1,111 @@
+package detect
+
+import "sort"
+
+// letterbox says where a frame sits inside the model's square input: scaled
+// by Scale (aspect kept) and placed at (PadX, PadY); the rest is grey.
+type letterbox struct {
+	Size       int     // side of the model input
+	W, H       int     // frame size
+	Scale      float32 // model pixels per frame pixel
+	PadX, PadY int     // top-left corner of the frame inside the input
+	NW, NH     int     // frame size inside the input
+}
+
+func newLetterbox(w, h, size int) letterbox {
+	s := float32(size) / float32(max(w, h))
+	nw := min(size, max(1, int(float32(w)*s+0.5)))
+	nh := min(size, max(1, int(float32(h)*s+0.5)))
+	return letterbox{Size: size, W: w, H: h, Scale: s, NW: nw, NH: nh, PadX: (size - nw) / 2, PadY: (size - nh) / 2}
+}
+
+// toFrame maps a box in model input pixels (x1, y1, x2, y2) to x, y, w, h as
+// fractions of the frame, clipped to it.
+func (l letterbox) toFrame(x1, y1, x2, y2 float32) [4]float32 {
+	fx := func(x float32) float32 { return clamp01((x - float32(l.PadX)) / float32(l.NW)) }
+	fy := func(y float32) float32 { return clamp01((y - float32(l.PadY)) / float32(l.NH)) }
+	a, b, c, d := fx(x1), fy(y1), fx(x2), fy(y2)
+	return [4]float32{a, b, c - a, d - b}
+}
+
+func clamp01(v float32) float32 {
+	return min(1, max(0, v))
+}
+
+// fill writes f, resized bilinearly into the letterbox, into dst as float32
+// RGB times scale, in NHWC or NCHW order. The padding is mid grey (114, as
+// detectors trained with letterboxing expect).
+func (l letterbox) fill(f Frame, dst []float32, nchw bool, scale float32) {
+	n := l.Size * l.Size
+	grey := 114 * scale
+	for i := range dst[:3*n] {
+		dst[i] = grey
+	}
+	// Source coordinates of each destination column, computed once.
+	xs := make([]int32, l.NW)
+	xw := make([]float32, l.NW)
+	for x := range l.NW {
+		sx := (float32(x)+0.5)/l.Scale - 0.5
+		sx = min(max(sx, 0), float32(f.W-1))
+		x0 := int(sx)
+		xs[x] = int32(x0)
+		xw[x] = sx - float32(x0)
+	}
+	for y := range l.NH {
+		sy := (float32(y)+0.5)/l.Scale - 0.5
+		sy = min(max(sy, 0), float32(f.H-1))
+		y0 := int(sy)
+		wy := sy - float32(y0)
+		y1 := min(y0+1, f.H-1)
+		r0 := f.RGB[y0*f.W*3:]
+		r1 := f.RGB[y1*f.W*3:]
+		dy := y + l.PadY
+		for x := range l.NW {
+			x0 := int(xs[x])
+			x1 := min(x0+1, f.W-1)
+			wx := xw[x]
+			dx := x + l.PadX
+			for c := range 3 {
+				a := float32(r0[x0*3+c])*(1-wx) + float32(r0[x1*3+c])*wx
+				b := float32(r1[x0*3+c])*(1-wx) + float32(r1[x1*3+c])*wx
+				v := (a*(1-wy) + b*wy) * scale
+				if nchw {
+					dst[c*n+dy*l.Size+dx] = v
+				} else {
+					dst[(dy*l.Size+dx)*3+c] = v
+				}
+			}
+		}
+	}
+}
+
+// iou is the intersection over union of two x, y, w, h boxes.
+func iou(a, b [4]float32) float32 {
+	x1, y1 := max(a[0], b[0]), max(a[1], b[1])
+	x2, y2 := min(a[0]+a[2], b[0]+b[2]), min(a[1]+a[3], b[1]+b[3])
+	if x2 <= x1 || y2 <= y1 {
+		return 0
+	}
+	inter := (x2 - x1) * (y2 - y1)
+	return inter / (a[2]*a[3] + b[2]*b[3] - inter)
+}
+
+// nms keeps, class by class, the best of objects that overlap by more than
+// thresh, and returns them best first.
+func nms(objs []Object, thresh float32) []Object {
+	sort.SliceStable(objs, func(i, j int) bool { return objs[i].Score > objs[j].Score })
+	kept := objs[:0:0]
+	for _, o := range objs {
+		ok := true
+		for _, k := range kept {
+			if k.Class == o.Class && iou(k.Box, o.Box) > thresh {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			kept = append(kept, o)
+		}
+	}
+	return kept
+}

@@ -1,0 +1,200 @@
+// Package models is the catalogue of pretrained models Cam2Drive runs and
+// their installation: it fetches the ONNX Runtime library and the weights
+// from package registries, checks every download against a pinned checksum,
+// converts the weights to ONNX once and caches the result in the models dir.
+package models
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Package is one npm tarball, pinned by the integrity the registry
+// publishes (SRI sha512, as in package-lock.json).
+type Package struct {
+	Name      string `json:"name"`    // "@vladmandic/human"
+	Version   string `json:"version"` // "3.3.6"
+	Integrity string `json:"integrity"`
+	Size      int64  `json:"size"` // bytes, for progress only
+}
+
+// Member is one file taken out of a Package, pinned by its sha256.
+type Member struct {
+	Path   string `json:"path"` // inside the tarball: "package/models/centernet.json"
+	SHA256 string `json:"sha256"`
+}
+
+// Model is one entry of the catalogue: where its weights come from and how
+// to feed and read it.
+type Model struct {
+	Name    string   `json:"name"`
+	Task    string   `json:"task"`    // "detect"
+	File    string   `json:"file"`    // ONNX file in the models dir
+	SHA256  string   `json:"sha256"`  // of File when it is downloaded as is; "" when converted here
+	Source  *Package `json:"source"`  // nil: the operator put File there
+	Members []Member `json:"members"` // files of Source the model is made of
+	Convert string   `json:"convert"` // "tfjs" (Members[0] is the model.json) or "" (Members[0] is the ONNX file)
+
+	Input   Input    `json:"input"`
+	Outputs []string `json:"outputs"` // ONNX output names, in the order the decoder reads them
+	Decoder string   `json:"decoder"` // "centernet" or "yolov8"
+	Labels  []string `json:"labels"`  // class names by index; empty = COCO 80
+	License string   `json:"license"`
+}
+
+// Input says what the model looks at.
+type Input struct {
+	Name   string  `json:"name"`
+	Size   int     `json:"size"`   // square side in pixels
+	Layout string  `json:"layout"` // "NHWC" or "NCHW"
+	Scale  float32 `json:"scale"`  // pixel value = byte * Scale (1 = raw 0..255, 1/255 = 0..1)
+}
+
+// Library is the ONNX Runtime shared library and where it comes from.
+type Library struct {
+	Source *Package `json:"source"`
+	Member Member   `json:"member"`
+	File   string   `json:"file"` // inside the models dir
+}
+
+// Catalogue is every model Cam2Drive knows, plus the runtime library.
+type Catalogue struct {
+	Library Library `json:"library"`
+	Models  []Model `json:"models"`
+	Default string  `json:"default"` // detector used when none is named
+}
+
+// OverrideFile is read from the models dir, when present, on top of the
+// built-in catalogue: models with a known name replace it, others are added;
+// "default" picks the detector.
+const OverrideFile = "catalogue.json"
+
+// Builtin is the catalogue compiled into the binary. Checksums were taken
+// from the registry's tarballs (integrity) and from their files (sha256).
+func Builtin() Catalogue {
+	human := &Package{
+		Name: "@vladmandic/human", Version: "3.3.6", Size: 28615417,
+		Integrity: "sha512-Nr5mPfq1gQ+uKeXY5uM3Fj8UxvF5CEh2s6txM5wRThqaW0mF9huooOuZSrT8hhGho0hGaXLFdAwfD/2+teCv6A==",
+	}
+	return Catalogue{
+		Library: Library{
+			Source: &Package{
+				Name: "sherpa-onnx-linux-x64", Version: "1.13.8", Size: 11089653,
+				Integrity: "sha512-6plnhjagsSeTntCgnlag86hWbs/uZE9Crms1LgOb68/1nKsIQjMd+WG519m+aPwT6TrsBOiEMzrx41t8sL5L5g==",
+			},
+			Member: Member{Path: "package/libonnxruntime.so", SHA256: "4b3607aebd1784b26b6f9b20e4bd974c7ab8287043e4d095cb7d2cb40b5e566e"},
+			File:   "lib/libonnxruntime.so",
+		},
+		Default: "centernet",
+		Models: []Model{{
+			Name: "centernet", Task: "detect", File: "centernet.onnx",
+			Source: human, Convert: "tfjs",
+			Members: []Member{
+				{Path: "package/models/centernet.json", SHA256: "bfb942eaacc5becf738d536663bc4580a0ae9e560722306e6d4dd7fe4a09de05"},
+				{Path: "package/models/centernet.bin", SHA256: "1b635a15009071f506f9f2b3519b31c072c534888989f30d269ffd44734ef7ef"},
+			},
+			Input:   Input{Name: "images", Size: 512, Layout: "NHWC", Scale: 1},
+			Outputs: []string{"tower_0/keypoints", "tower_0/wh"},
+			Decoder: "centernet",
+			License: "MIT (@vladmandic/human; MobileNetV3 CenterNet by 610265158/mobilenetv3_centernet)",
+		}},
+	}
+}
+
+// Load is the built-in catalogue with dir's override file applied.
+func Load(dir string) (Catalogue, error) {
+	c := Builtin()
+	b, err := os.ReadFile(filepath.Join(dir, OverrideFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return c, err
+	}
+	var o struct {
+		Default string  `json:"default"`
+		Models  []Model `json:"models"`
+	}
+	if err := json.Unmarshal(b, &o); err != nil {
+		return c, fmt.Errorf("%s: %w", filepath.Join(dir, OverrideFile), err)
+	}
+	for _, m := range o.Models {
+		if err := m.validate(); err != nil {
+			return c, fmt.Errorf("%s: %w", filepath.Join(dir, OverrideFile), err)
+		}
+		c.put(m)
+	}
+	if o.Default != "" {
+		c.Default = o.Default
+	}
+	return c, nil
+}
+
+func (c *Catalogue) put(m Model) {
+	for i := range c.Models {
+		if c.Models[i].Name == m.Name {
+			c.Models[i] = m
+			return
+		}
+	}
+	c.Models = append(c.Models, m)
+}
+
+// Model finds a model by name ("" = the default detector).
+func (c Catalogue) Model(name string) (Model, bool) {
+	if name == "" {
+		name = c.Default
+	}
+	for _, m := range c.Models {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return Model{}, false
+}
+
+func (m Model) validate() error {
+	switch {
+	case m.Name == "" || m.File == "":
+		return errors.New("a model needs a name and a file")
+	case filepath.IsAbs(m.File) || !filepath.IsLocal(m.File):
+		return fmt.Errorf("model %s: file %q must be inside the models dir", m.Name, m.File)
+	case m.Input.Size <= 0 || (m.Input.Layout != "NHWC" && m.Input.Layout != "NCHW"):
+		return fmt.Errorf("model %s: input needs a size and a layout NHWC or NCHW", m.Name)
+	case m.Decoder != "centernet" && m.Decoder != "yolov8":
+		return fmt.Errorf("model %s: decoder %q (want centernet or yolov8)", m.Name, m.Decoder)
+	case m.Source != nil && (m.Source.Integrity == "" || len(m.Members) == 0):
+		return fmt.Errorf("model %s: a source needs its integrity and the members to take", m.Name)
+	}
+	for _, mb := range m.Members {
+		if len(mb.SHA256) != 64 {
+			return fmt.Errorf("model %s: member %s needs its sha256", m.Name, mb.Path)
+		}
+	}
+	return nil
+}
+
+// ClassLabels is the model's labels, COCO's 80 when it names none.
+func (m Model) ClassLabels() []string {
+	if len(m.Labels) > 0 {
+		return m.Labels
+	}
+	return COCO
+}
+
+// COCO is the 80 classes of the COCO detection challenge, in the order
+// COCO-trained detectors number them.
+var COCO = []string{
+	"person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat", "traffic light",
+	"fire hydrant", "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep", "cow",
+	"elephant", "bear", "zebra", "giraffe", "backpack", "umbrella", "handbag", "tie", "suitcase", "frisbee",
+	"skis", "snowboard", "sports ball", "kite", "baseball bat", "baseball glove", "skateboard", "surfboard", "tennis racket", "bottle",
+	"wine glass", "cup", "fork", "knife", "spoon", "bowl", "banana", "apple", "sandwich", "orange",
+	"broccoli", "carrot", "hot dog", "pizza", "donut", "cake", "chair", "couch", "potted plant", "bed",
+	"dining table", "toilet", "tv", "laptop", "mouse", "remote", "keyboard", "cell phone", "microwave", "oven",
+	"toaster", "sink", "refrigerator", "book", "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush",
+}

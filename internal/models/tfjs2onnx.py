@@ -1,0 +1,462 @@
+#!/usr/bin/python3
+"""Converts a TF.js graph model (model.json + weight shards) to ONNX.
+
+cam2drive runs it once, at `cam2drive models install`, with Debian's
+python3-onnx and python3-numpy; inference never needs Python.
+
+TF.js graph models are NHWC. ONNX Runtime's CPU kernels want NCHW, so the
+input is transposed once, every 4-D activation stays NCHW inside the graph
+(kernels HWIO -> OIHW, depthwise HWCM -> (C*M)1HW, per-channel constants
+reshaped to Cx1x1, axes remapped) and 4-D outputs are transposed back so the
+ONNX model's inputs and outputs have the TF.js model's shapes and names.
+
+Usage: tfjs2onnx.py MODEL_JSON OUT_ONNX [--outputs a,b] [--input-name NAME]
+"""
+import argparse
+import base64
+import json
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OPSET = 13
+NHWC_TO_NCHW_AXIS = {0: 0, 1: 2, 2: 3, 3: 1, -1: 1, -2: 3, -3: 2, -4: 0}
+
+
+def read_weights(model_json, manifest):
+    """Returns {name: np.ndarray} for every weight, dequantized to float32."""
+    base = os.path.dirname(model_json)
+    out = {}
+    for group in manifest:
+        buf = b"".join(open(os.path.join(base, p), "rb").read() for p in group["paths"])
+        off = 0
+        for w in group["weights"]:
+            shape = [int(d) for d in w["shape"]]
+            n = int(np.prod(shape)) if shape else 1
+            q = w.get("quantization")
+            if q:
+                qdt = {"float16": np.float16, "uint8": np.uint8, "uint16": np.uint16}[q["dtype"]]
+                raw = np.frombuffer(buf, dtype=qdt, count=n, offset=off)
+                off += n * raw.itemsize
+                if q["dtype"] == "float16":
+                    val = raw.astype(np.float32)
+                else:
+                    val = raw.astype(np.float32) * np.float32(q["scale"]) + np.float32(q["min"])
+                if w["dtype"] == "int32":
+                    val = np.round(val).astype(np.int32)
+            else:
+                dt = {"float32": np.float32, "int32": np.int32, "bool": np.bool_}[w["dtype"]]
+                val = np.frombuffer(buf, dtype=dt, count=n, offset=off)
+                off += n * val.itemsize
+            out[w["name"]] = np.array(val).reshape(shape)
+        if off != len(buf):
+            raise ValueError("weights of %s: read %d bytes of %d" % (group["paths"], off, len(buf)))
+    return out
+
+
+def attr_s(node, key, default=""):
+    a = node.get("attr", {}).get(key)
+    return base64.b64decode(a["s"]).decode() if a and "s" in a else default
+
+
+def attr_ints(node, key, default=None):
+    a = node.get("attr", {}).get(key)
+    if not a:
+        return default
+    return [int(i) for i in a.get("list", {}).get("i", [])]
+
+
+def attr_b(node, key):
+    return bool(node.get("attr", {}).get(key, {}).get("b", False))
+
+
+def attr_f(node, key, default=0.0):
+    return float(node.get("attr", {}).get(key, {}).get("f", default))
+
+
+class Converter:
+    def __init__(self, model, weights, outputs, input_name):
+        self.nodes = {n["name"]: n for n in model["modelTopology"]["node"]}
+        self.weights = weights
+        self.outputs = outputs
+        self.input_name = input_name
+        self.onnx_nodes = []
+        self.inits = {}
+        self.layout = {}  # tensor name -> "nchw" (4-D activation) or "plain"
+        self.done = set()
+        self.graph_inputs = []
+        self.seq = 0
+        self.out_shapes = {}
+        for k, v in model.get("signature", {}).get("outputs", {}).items():
+            dims = [int(d.get("size", -1)) for d in v.get("tensorShape", {}).get("dim", [])]
+            self.out_shapes[k] = [d if d > 0 else None for d in dims]
+
+    def fresh(self, hint):
+        self.seq += 1
+        return "%s__%d" % (hint, self.seq)
+
+    def const(self, name):
+        return self.weights[name.split(":")[0]]
+
+    def is_const(self, name):
+        return self.nodes[ref(name)]["op"] == "Const"
+
+    def add_init(self, name, arr):
+        self.inits[name] = numpy_helper.from_array(np.ascontiguousarray(arr), name)
+        return name
+
+    def emit(self, op, inputs, outputs, **attrs):
+        self.onnx_nodes.append(helper.make_node(op, inputs, outputs, name=outputs[0], **attrs))
+        return outputs[0]
+
+    def order(self):
+        """Nodes the outputs need, inputs first."""
+        seen, out = set(), []
+        for o in self.outputs:
+            stack = [(ref(o), False)]
+            while stack:
+                name, expanded = stack.pop()
+                if expanded:
+                    out.append(name)
+                    continue
+                if name in seen:
+                    continue
+                seen.add(name)
+                stack.append((name, True))
+                for i in self.nodes[name].get("input", []):
+                    if not i.startswith("^") and ref(i) not in seen:
+                        stack.append((ref(i), False))
+        return out
+
+    def operand(self, name, peer_layout):
+        """A tensor input; constants take the layout of the activation they meet."""
+        name = ref(name)
+        if not self.is_const(name):
+            return name, self.layout[name]
+        val = self.const(name)
+        if peer_layout == "nchw":
+            if val.ndim == 4:
+                val = val.transpose(0, 3, 1, 2)
+            elif val.ndim == 1 and val.size > 1:
+                val = val.reshape(-1, 1, 1)
+        key = name + ("__nchw" if peer_layout == "nchw" else "")
+        if key not in self.inits:
+            self.add_init(key, val)
+        return key, "const"
+
+    def to_plain(self, name):
+        if self.layout.get(name) != "nchw":
+            return name
+        return self.emit("Transpose", [name], [self.fresh(name + "_nhwc")], perm=[0, 2, 3, 1])
+
+    def convert(self):
+        for name in self.order():
+            node = self.nodes[name]
+            op = node["op"]
+            if op == "Const":
+                continue
+            fn = getattr(self, "op_" + op, None)
+            if fn is None:
+                raise NotImplementedError("TF.js op %s (node %s) has no ONNX translation yet" % (op, name))
+            fn(node)
+        graph_outputs = []
+        for o in self.outputs:
+            src = self.rename(ref(o), ref(o) + "__t")
+            if self.layout[src] == "nchw":
+                out = self.emit("Transpose", [src], [self.fresh("out")], perm=[0, 2, 3, 1])
+            else:
+                out = src
+            self.emit("Identity", [out], [o])
+            graph_outputs.append(helper.make_tensor_value_info(o, TensorProto.FLOAT, self.out_shapes.get(o)))
+        graph = helper.make_graph(self.onnx_nodes, "tfjs", self.graph_inputs, graph_outputs,
+                                  initializer=list(self.inits.values()))
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
+                                  producer_name="cam2drive-tfjs2onnx")
+        model.ir_version = 7
+        return model
+
+    def rename(self, old, new):
+        """Renames a tensor so that the graph output can take its name."""
+        for nd in self.onnx_nodes:
+            if nd.name == old:
+                nd.name = new
+            for seq in (nd.input, nd.output):
+                for i, v in enumerate(seq):
+                    if v == old:
+                        seq[i] = new
+        self.layout[new] = self.layout[old]
+        return new
+
+    # --- ops -------------------------------------------------------------
+
+    def op_Placeholder(self, n):
+        dims = [int(d.get("size", -1)) for d in n["attr"]["shape"]["shape"].get("dim", [])]
+        dims = [d if d > 0 else None for d in dims]
+        iname = self.input_name or "input"
+        self.graph_inputs.append(helper.make_tensor_value_info(iname, TensorProto.FLOAT, dims))
+        if len(dims) == 4:
+            self.emit("Transpose", [iname], [n["name"]], perm=[0, 3, 1, 2])
+            self.layout[n["name"]] = "nchw"
+        else:
+            if iname != n["name"]:
+                self.emit("Identity", [iname], [n["name"]])
+            self.layout[n["name"]] = "plain"
+
+    def conv_attrs(self, n, kshape):
+        strides = attr_ints(n, "strides", [1, 1, 1, 1])
+        dil = attr_ints(n, "dilations", [1, 1, 1, 1]) or [1, 1, 1, 1]
+        if attr_s(n, "data_format", "NHWC") != "NHWC":
+            raise NotImplementedError("%s: data_format %s" % (n["name"], attr_s(n, "data_format")))
+        a = {"strides": [strides[1], strides[2]], "dilations": [dil[1], dil[2]],
+             "kernel_shape": list(kshape)}
+        pad = attr_s(n, "padding", "VALID")
+        if pad == "SAME":
+            a["auto_pad"] = "SAME_UPPER"  # TF puts the odd pixel at the end, as SAME_UPPER does
+        elif pad == "VALID":
+            a["pads"] = [0, 0, 0, 0]
+        elif pad == "EXPLICIT":
+            p = attr_ints(n, "explicit_paddings")  # NHWC pairs
+            a["pads"] = [p[2], p[4], p[3], p[5]]
+        return a
+
+    def conv(self, n, depthwise):
+        x = ref(n["input"][0])
+        k = self.const(n["input"][1])
+        if depthwise:  # [H, W, C, M] -> [C*M, 1, H, W], one group per input channel
+            h, w, c, m = k.shape
+            kern = k.transpose(2, 3, 0, 1).reshape(c * m, 1, h, w)
+            extra = {"group": int(c)}
+        else:  # HWIO -> OIHW
+            kern = k.transpose(3, 2, 0, 1)
+            extra = {}
+        kname = self.add_init(ref(n["input"][1]) + "__oihw", kern)
+        ins = [x, kname]
+        fused = [base64.b64decode(s).decode() for s in n.get("attr", {}).get("fused_ops", {}).get("list", {}).get("s", [])]
+        args = [ref(i) for i in n["input"][2:] if not i.startswith("^")]
+        if fused and fused[0] == "BiasAdd":
+            ins.append(self.add_init(args[0] + "__bias", self.const(args[0]).reshape(-1)))
+            fused, args = fused[1:], args[1:]
+        a = self.conv_attrs(n, kern.shape[2:])
+        a.update(extra)
+        out = n["name"] if not fused else self.fresh(n["name"] + "_conv")
+        self.emit("Conv", ins, [out], **a)
+        self.layout[out] = "nchw"
+        if fused:
+            self.activation(fused, out, n, args)
+
+    def activation(self, fused, x, n, args):
+        if len(fused) != 1:
+            raise NotImplementedError("%s: fused ops %s" % (n["name"], fused))
+        f = fused[0]
+        name = n["name"]
+        if f == "Relu":
+            self.emit("Relu", [x], [name])
+        elif f == "Relu6":
+            self.relu6(x, name)
+        elif f == "Sigmoid":
+            self.emit("Sigmoid", [x], [name])
+        elif f == "Elu":
+            self.emit("Elu", [x], [name])
+        elif f == "LeakyRelu":
+            self.emit("LeakyRelu", [x], [name], alpha=attr_f(n, "leakyrelu_alpha", 0.2))
+        elif f == "Prelu":
+            slope, _ = self.operand(args[0], "nchw")
+            self.emit("PRelu", [x, slope], [name])
+        else:
+            raise NotImplementedError("%s: fused op %s" % (name, f))
+        self.layout[name] = self.layout[x]
+
+    def relu6(self, x, name):
+        lo = self.add_init("__zero", np.array(0, np.float32)) if "__zero" not in self.inits else "__zero"
+        hi = self.add_init("__six", np.array(6, np.float32)) if "__six" not in self.inits else "__six"
+        self.emit("Clip", [x, lo, hi], [name])
+
+    def op_Conv2D(self, n):
+        self.conv(n, False)
+
+    op__FusedConv2D = op_Conv2D
+
+    def op_DepthwiseConv2dNative(self, n):
+        self.conv(n, True)
+
+    op_FusedDepthwiseConv2dNative = op_DepthwiseConv2dNative
+
+    def binary(self, n, onnx_op):
+        a, b = n["input"][0], n["input"][1]
+        peer = "nchw" if any(not self.is_const(i) and self.layout[ref(i)] == "nchw" for i in (a, b)) else "plain"
+        ins, lays = [], []
+        for i in (a, b):
+            name, lay = self.operand(i, peer)
+            if lay == "plain" and peer == "nchw":
+                raise NotImplementedError("%s: mixes NCHW and plain tensors" % n["name"])
+            ins.append(name)
+            lays.append(lay)
+        self.emit(onnx_op, ins, [n["name"]])
+        self.layout[n["name"]] = peer
+
+    def op_Add(self, n):
+        self.binary(n, "Add")
+
+    op_AddV2 = op_Add
+    op_BiasAdd = op_Add
+
+    def op_Mul(self, n):
+        self.binary(n, "Mul")
+
+    def op_Sub(self, n):
+        self.binary(n, "Sub")
+
+    def op_RealDiv(self, n):
+        self.binary(n, "Div")
+
+    op_Div = op_RealDiv
+
+    def op_Maximum(self, n):
+        self.binary(n, "Max")
+
+    def op_Minimum(self, n):
+        self.binary(n, "Min")
+
+    def unary(self, n, onnx_op, **attrs):
+        x = ref(n["input"][0])
+        self.emit(onnx_op, [x], [n["name"]], **attrs)
+        self.layout[n["name"]] = self.layout[x]
+
+    def op_Relu(self, n):
+        self.unary(n, "Relu")
+
+    def op_Relu6(self, n):
+        x = ref(n["input"][0])
+        self.relu6(x, n["name"])
+        self.layout[n["name"]] = self.layout[x]
+
+    def op_Sigmoid(self, n):
+        self.unary(n, "Sigmoid")
+
+    def op_Tanh(self, n):
+        self.unary(n, "Tanh")
+
+    def op_Elu(self, n):
+        self.unary(n, "Elu")
+
+    def op_Exp(self, n):
+        self.unary(n, "Exp")
+
+    def op_Sqrt(self, n):
+        self.unary(n, "Sqrt")
+
+    def op_Identity(self, n):
+        self.unary(n, "Identity")
+
+    def op_LeakyRelu(self, n):
+        self.unary(n, "LeakyRelu", alpha=attr_f(n, "alpha", 0.2))
+
+    def reduce(self, n, onnx_op):
+        x = ref(n["input"][0])
+        axes = [int(a) for a in np.array(self.const(n["input"][1])).reshape(-1)]
+        keep = attr_b(n, "keep_dims")
+        if self.layout[x] == "nchw":
+            if not keep:
+                x = self.to_plain(x)
+            else:
+                axes = [NHWC_TO_NCHW_AXIS[a] for a in axes]
+        self.emit(onnx_op, [x], [n["name"]], axes=axes, keepdims=int(keep))
+        self.layout[n["name"]] = self.layout[x] if keep else "plain"
+
+    def op_Mean(self, n):
+        self.reduce(n, "ReduceMean")
+
+    def op_Max(self, n):
+        self.reduce(n, "ReduceMax")
+
+    def op_ConcatV2(self, n):
+        ins = [i for i in n["input"] if not i.startswith("^")]
+        axis = int(np.array(self.const(ins[-1])).reshape(()))
+        xs = ins[:-1]
+        peer = "nchw" if any(not self.is_const(i) and self.layout[ref(i)] == "nchw" for i in xs) else "plain"
+        names = [self.operand(i, peer)[0] for i in xs]
+        if peer == "nchw":
+            axis = NHWC_TO_NCHW_AXIS[axis]
+        self.emit("Concat", names, [n["name"]], axis=axis)
+        self.layout[n["name"]] = peer
+
+    def resize(self, n, mode):
+        x = ref(n["input"][0])
+        if self.layout[x] != "nchw":
+            raise NotImplementedError("%s: resize of a non-image tensor" % n["name"])
+        hw = np.array(self.const(n["input"][1])).astype(np.int64).reshape(2)
+        shape = self.emit("Shape", [x], [self.fresh(n["name"] + "_shape")])
+        nc = self.emit("Slice", [shape, self.add_init(self.fresh("s0"), np.array([0], np.int64)),
+                                 self.add_init(self.fresh("s2"), np.array([2], np.int64))],
+                       [self.fresh(n["name"] + "_nc")])
+        sizes = self.emit("Concat", [nc, self.add_init(self.fresh(n["name"] + "_hw"), hw)],
+                          [self.fresh(n["name"] + "_sizes")], axis=0)
+        if attr_b(n, "align_corners"):
+            ct = "align_corners"
+        elif attr_b(n, "half_pixel_centers"):
+            ct = "half_pixel" if mode == "linear" else "tf_half_pixel_for_nn"
+        else:
+            ct = "asymmetric"
+        a = {"mode": mode, "coordinate_transformation_mode": ct}
+        if mode == "nearest":
+            a["nearest_mode"] = "round_prefer_ceil" if ct == "align_corners" else "floor"
+        self.emit("Resize", [x, "", "", sizes], [n["name"]], **a)
+        self.layout[n["name"]] = "nchw"
+
+    def op_ResizeBilinear(self, n):
+        self.resize(n, "linear")
+
+    def op_ResizeNearestNeighbor(self, n):
+        self.resize(n, "nearest")
+
+    def pool(self, n, onnx_op):
+        x = ref(n["input"][0])
+        k = attr_ints(n, "ksize")
+        a = self.conv_attrs(n, [k[1], k[2]])
+        a.pop("dilations")
+        self.emit(onnx_op, [x], [n["name"]], **a)
+        self.layout[n["name"]] = "nchw"
+
+    def op_MaxPool(self, n):
+        self.pool(n, "MaxPool")
+
+    def op_AvgPool(self, n):
+        self.pool(n, "AveragePool")
+
+    def op_Reshape(self, n):
+        x = self.to_plain(ref(n["input"][0]))
+        shape = np.array(self.const(n["input"][1])).astype(np.int64).reshape(-1)
+        self.emit("Reshape", [x, self.add_init(self.fresh(n["name"] + "_shape"), shape)], [n["name"]])
+        self.layout[n["name"]] = "plain"
+
+
+def ref(name):
+    """Node name of a TF input reference ("a:0" -> "a", "^a" -> "a")."""
+    return name.lstrip("^").split(":")[0]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("model_json")
+    p.add_argument("out_onnx")
+    p.add_argument("--outputs", default="", help="comma-separated output names (default: the signature's)")
+    p.add_argument("--input-name", default="", help="name of the ONNX input (default: input)")
+    args = p.parse_args()
+    model = json.load(open(args.model_json))
+    outputs = [o for o in args.outputs.split(",") if o] or list(model["signature"]["outputs"].keys())
+    weights = read_weights(args.model_json, model["weightsManifest"])
+    conv = Converter(model, weights, outputs, args.input_name)
+    onnx_model = conv.convert()
+    onnx.checker.check_model(onnx_model)
+    tmp = args.out_onnx + ".tmp"
+    onnx.save(onnx_model, tmp)
+    os.replace(tmp, args.out_onnx)
+    print("converted %s: %d nodes, %d initializers" % (args.model_json, len(conv.onnx_nodes), len(conv.inits)),
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
