@@ -31,8 +31,9 @@ type ProcessWorker struct {
 	DB            *store.DB
 	Blobs         blob.Store
 	Tools         media.Tools
-	TempDir       string // scratch files, in a directory per job removed after it
-	TranscodeHEVC bool   // H.265 becomes H.264 (otherwise it is only remuxed)
+	TempDir       string   // scratch files, in a directory per job removed after it
+	TranscodeHEVC bool     // H.265 becomes H.264 (otherwise it is only remuxed)
+	Analysis      Enqueuer // queues the analysis of ready recordings of cameras with AI; nil: none
 	Log           *slog.Logger
 
 	sweep sync.Once // scratch directories a crash left behind go on the first job
@@ -85,7 +86,7 @@ func (w *ProcessWorker) finish(ctx context.Context, r cam2drive.Recording, log *
 		err = w.fold(ctx, r)
 	}
 	if err == nil {
-		err = w.DB.SetRecordingMedia(ctx, r)
+		err = w.publish(ctx, r)
 	}
 	if cam2drive.IsNotFound(err) {
 		log.Info("recording deleted while processed")

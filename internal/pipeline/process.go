@@ -11,9 +11,13 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/riverqueue/river"
+
 	"github.com/cam2drive/cam2drive"
+	"github.com/cam2drive/cam2drive/internal/analysis"
 	"github.com/cam2drive/cam2drive/internal/blob"
 	"github.com/cam2drive/cam2drive/internal/media"
+	"github.com/cam2drive/cam2drive/internal/store"
 )
 
 // ReasonOriginalMissing: the recording's original is gone from storage.
@@ -148,4 +152,25 @@ func syncFile(name string) error {
 		return err
 	}
 	return errors.Join(f.Sync(), f.Close())
+}
+
+// Enqueuer inserts a job in a store transaction (jobs.Queue does).
+type Enqueuer interface {
+	InsertTx(ctx context.Context, tx *store.Tx, args river.JobArgs, opts *river.InsertOpts) error
+}
+
+// publish records the result. A ready recording of a camera with AI on gets
+// its analysis queued in the same transaction: committed with the status,
+// so a crash can neither lose the job nor queue it for a recording still
+// "processing".
+func (w *ProcessWorker) publish(ctx context.Context, r cam2drive.Recording) error {
+	if w.Analysis == nil || r.Status != "ready" {
+		return w.DB.SetRecordingMedia(ctx, r)
+	}
+	return w.DB.SetRecordingMediaThen(ctx, r, func(tx *store.Tx, aiEnabled bool) error {
+		if !aiEnabled {
+			return nil
+		}
+		return w.Analysis.InsertTx(ctx, tx, analysis.Args{OrgID: r.OrgID, RecordingID: r.ID}, nil)
+	})
 }
