@@ -25,6 +25,7 @@ Usage:
   cam2drive token create     --email E [--name N]       print a personal API token (last line)
   cam2drive outbox list      [--to E] [--limit N]       show mails kept in the outbox
   cam2drive demo             [--email E] [--events N]   create a demo client and upload a day of footage over FTP
+  cam2drive models install   [--models-dir D]           fetch, check and convert the AI runtime and models
   cam2drive version          print the version
 
 Every subcommand takes --data-dir and --database-url (or CAM2DRIVE_DATA_DIR,
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	case "demo":
 		return demo(ctx, sub, stdout, stderr)
+	case "models":
+		return modelsCmd(ctx, sub, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "cam2drive", cam2drive.Version)
 		return nil
