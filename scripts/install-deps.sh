@@ -8,10 +8,13 @@ mode=${1:-run}
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
-pkgs=(ca-certificates curl ffmpeg)
+# python3-onnx and python3-numpy convert the pretrained models to ONNX once,
+# at `cam2drive models install`; inference itself needs no Python.
+pkgs=(ca-certificates curl ffmpeg python3-onnx python3-numpy)
 if [ "$mode" = test ]; then
   # Browser tests, protocol test clients and a PostgreSQL server for the store suite.
-  pkgs+=(chromium postgresql postgresql-client fonts-dejavu-core lftp sshpass openssh-client)
+  # darknet ships the test pictures the detector tests look at (dog, person, horses).
+  pkgs+=(chromium postgresql postgresql-client fonts-dejavu-core lftp sshpass openssh-client darknet)
 fi
 for p in "${pkgs[@]}"; do have "$p" || need+=("$p"); done
 
