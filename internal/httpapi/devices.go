@@ -112,12 +112,19 @@ type cameraJSON struct {
 	Name           string   `json:"name"`
 	CloudRecording bool     `json:"cloud_recording"`
 	AIEnabled      bool     `json:"ai_enabled"`
+	HOLO4          bool     `json:"holo4"`
+	Algorithms     []string `json:"algorithms"`
 	AllowedUsers   []string `json:"allowed_users"`
 }
 
 func toCamera(c cam2drive.Camera) cameraJSON {
+	algs := c.Algorithms
+	if algs == nil {
+		algs = []string{}
+	}
 	return cameraJSON{ID: c.ID, RecorderID: c.RecorderID, RecorderName: c.RecorderName, SiteID: c.SiteID, SiteName: c.SiteName,
-		Number: c.Number, Name: c.Name, CloudRecording: c.CloudRecording, AIEnabled: c.AIEnabled, AllowedUsers: c.AllowedUsers}
+		Number: c.Number, Name: c.Name, CloudRecording: c.CloudRecording, AIEnabled: c.AIEnabled, HOLO4: c.HOLO4, Algorithms: algs,
+		AllowedUsers: c.AllowedUsers}
 }
 
 func (s *Server) listCameras(c *call) error {
@@ -148,10 +155,15 @@ func (s *Server) getCamera(c *call) error {
 }
 
 type cameraReq struct {
-	Name           *string   `json:"name,omitempty"`
-	CloudRecording *bool     `json:"cloud_recording,omitempty"`
-	AIEnabled      *bool     `json:"ai_enabled,omitempty"`
-	AllowedUsers   *[]string `json:"allowed_users,omitempty"`
+	Name           *string `json:"name,omitempty"`
+	CloudRecording *bool   `json:"cloud_recording,omitempty"`
+	AIEnabled      *bool   `json:"ai_enabled,omitempty"`
+	// HOLO4 joins or leaves the beta; leaving keeps the chosen algorithms.
+	// Turning AI off leaves the beta too, unless holo4 is given (then
+	// holo4 true without AI is refused).
+	HOLO4        *bool     `json:"holo4,omitempty"`
+	Algorithms   *[]string `json:"algorithms,omitempty"`
+	AllowedUsers *[]string `json:"allowed_users,omitempty"`
 }
 
 func (s *Server) updateCamera(c *call) error {
@@ -175,6 +187,17 @@ func (s *Server) updateCamera(c *call) error {
 	}
 	if req.AIEnabled != nil {
 		cam.AIEnabled = *req.AIEnabled
+		if !cam.AIEnabled {
+			cam.HOLO4 = false
+		}
+	}
+	if req.HOLO4 != nil {
+		cam.HOLO4 = *req.HOLO4
+	}
+	if req.Algorithms != nil {
+		if cam.Algorithms, err = cameraAlgorithms(*req.Algorithms); err != nil {
+			return err
+		}
 	}
 	if req.AllowedUsers != nil {
 		users := append([]string{}, *req.AllowedUsers...)

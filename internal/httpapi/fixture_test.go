@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -60,6 +61,8 @@ type env struct {
 	seq      atomic.Int64
 	// later moves the media clock forward (nanoseconds), to expire signed URLs.
 	later atomic.Int64
+	// aiDown, when set, is what the AI status function answers.
+	aiDown atomic.Pointer[cam2drive.Error]
 }
 
 func newEnv(t testing.TB, d store.Dialect) *env {
@@ -90,7 +93,15 @@ func newEnv(t testing.TB, d store.Dialect) *env {
 	reg := prometheus.NewRegistry()
 	e := &env{DB: db, Auth: a, Tenancy: ten, Ingest: svc, Registry: reg, Blobs: blobs}
 	media := httpapi.MediaDeps{Blobs: blobs, Key: serverKey, Now: func() time.Time { return time.Now().Add(time.Duration(e.later.Load())) }}
-	e.Server = httpapi.New(httpapi.Deps{DB: db, Auth: a, Tenancy: ten, Log: log, Registry: reg, Ready: db.Ping, Ingest: deps, Media: media})
+	// The model runtime reads as available unless a test sets aiDown.
+	aiStatus := func(context.Context) error {
+		if p := e.aiDown.Load(); p != nil {
+			return p
+		}
+		return nil
+	}
+	e.Server = httpapi.New(httpapi.Deps{DB: db, Auth: a, Tenancy: ten, Log: log, Registry: reg, Ready: db.Ping, Ingest: deps, Media: media,
+		AIStatus: aiStatus})
 	e.HTTP = httptest.NewServer(e.Server.Handler())
 	t.Cleanup(e.HTTP.Close)
 	return e
@@ -126,6 +137,9 @@ type tenant struct {
 	// ingest service. Virtual disks only exist in clients: elsewhere DiskID
 	// and RecordingID are ids that exist nowhere.
 	RecorderSiteID, RecorderID, CameraID, DiskID, RecordingID string
+	// AISubID: a client's active AI subscription (camera limit 50, every
+	// HOLO4 package), sold by its installer; elsewhere an id that exists nowhere.
+	AISubID string
 }
 
 // fixture is the tree platform → D1 → {I1 → {C1, C2}, I2 → C3}.
@@ -203,9 +217,13 @@ func (f *fixture) equip(t testing.TB, tn *tenant, parent *tenant) {
 	tn.RecorderID = rec.ID
 	tn.CameraID = f.cameraID(t, org, rec.ID, 1)
 	if tn.Org.Kind != cam2drive.KindClient || parent == nil {
-		tn.DiskID, tn.RecordingID = cam2drive.NewID(), cam2drive.NewID()
+		tn.DiskID, tn.RecordingID, tn.AISubID = cam2drive.NewID(), cam2drive.NewID(), cam2drive.NewID()
 		return
 	}
+	var sub aiSubOut
+	f.as(t, parent.Admin, "POST", "/orgs/"+org+"/ai-subscriptions", map[string]any{"camera_limit": 50}).
+		want(t, 201, parent.Name+" sells "+tn.Name+" an AI subscription").decode(t, &sub)
+	tn.AISubID = sub.ID
 	var d diskOut
 	f.as(t, parent.Admin, "POST", "/orgs/"+org+"/virtual-disks",
 		map[string]any{"capacity_gb": 10, "camera_limit": 2, "recorder_id": rec.ID}).
@@ -229,6 +247,33 @@ func (e *env) addRecorder(t testing.TB, orgID, siteID, name, manufacturer string
 		t.Fatalf("recorder %s: %v", name, err)
 	}
 	return r
+}
+
+// freshAISub gives a client a new active AI subscription (cancelling the
+// one it has) and returns its id.
+func (e *env) freshAISub(t testing.TB, orgID string, limit int) string {
+	t.Helper()
+	e.cancelAISub(t, orgID)
+	s := cam2drive.AISubscription{OrgID: orgID, CameraLimit: limit, Packages: []string{"construction_site", "fun_at_work", "urban"}}
+	if err := e.DB.CreateAISubscription(t.Context(), &s); err != nil {
+		t.Fatalf("AI subscription: %v", err)
+	}
+	return s.ID
+}
+
+// cancelAISub cancels a client's active AI subscription, if any.
+func (e *env) cancelAISub(t testing.TB, orgID string) {
+	t.Helper()
+	cur, err := e.DB.ActiveAISubscription(t.Context(), orgID)
+	if cam2drive.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		t.Fatalf("active AI subscription: %v", err)
+	}
+	if err := e.DB.CancelAISubscription(t.Context(), orgID, cur.ID, time.Now()); err != nil {
+		t.Fatalf("cancel AI subscription: %v", err)
+	}
 }
 
 // addDisk adds a virtual disk to a client, attached to recorderID unless "".

@@ -92,7 +92,7 @@ func (f *fixture) probeAll(t *testing.T, attacker, victim *tenant) int {
 
 func victimTarget(v *tenant, n int64) target {
 	return target{Org: v.Org.ID, Site: v.SiteID, User: v.UserID, Role: v.RoleID, Token: v.Admin.TokenID,
-		Recorder: v.RecorderID, Camera: v.CameraID, Disk: v.DiskID, Recording: v.RecordingID, RecorderSite: v.RecorderSiteID,
+		Recorder: v.RecorderID, Camera: v.CameraID, Disk: v.DiskID, Recording: v.RecordingID, AISub: v.AISubID, RecorderSite: v.RecorderSiteID,
 		AssignRole: v.Roles[authz.Viewer], N: n}
 }
 
@@ -103,7 +103,7 @@ func TestTenantIsolationUnknownIDs(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			f := newFixture(t, d)
 			for _, path := range []string{"/orgs/%s", "/orgs/%s/sites", "/orgs/%s/users", "/orgs/%s/audit",
-				"/orgs/%s/recorders", "/orgs/%s/cameras", "/orgs/%s/virtual-disks", "/orgs/%s/recordings"} {
+				"/orgs/%s/recorders", "/orgs/%s/cameras", "/orgs/%s/virtual-disks", "/orgs/%s/recordings", "/orgs/%s/ai-subscriptions"} {
 				foreign := f.as(t, f.C2.Admin, "GET", fmt.Sprintf(path, f.C1.Org.ID), nil)
 				missing := f.as(t, f.C2.Admin, "GET", fmt.Sprintf(path, cam2drive.NewID()), nil)
 				garbage := f.as(t, f.C2.Admin, "GET", fmt.Sprintf(path, "not-an-id"), nil)
@@ -118,7 +118,7 @@ func TestTenantIsolationUnknownIDs(t *testing.T) {
 			for _, sub := range []struct{ path, id string }{
 				{"/sites/", f.C1.SiteID}, {"/recorders/", f.C1.RecorderID}, {"/recorders/%s/health", f.C1.RecorderID},
 				{"/recorders/%s/connection", f.C1.RecorderID}, {"/cameras/", f.C1.CameraID},
-				{"/virtual-disks/", f.C1.DiskID}, {"/recordings/", f.C1.RecordingID},
+				{"/virtual-disks/", f.C1.DiskID}, {"/recordings/", f.C1.RecordingID}, {"/ai-subscriptions/", f.C1.AISubID},
 			} {
 				path := "/orgs/" + f.C2.Org.ID + sub.path + "%s"
 				if strings.Contains(sub.path, "%s") {
@@ -296,6 +296,7 @@ type state struct {
 	Health     map[string]cam2drive.RecorderHealth
 	Cameras    []cam2drive.Camera
 	Disks      []cam2drive.VirtualDisk
+	AISubs     []cam2drive.AISubscription
 	Recordings []cam2drive.Recording
 }
 
@@ -344,6 +345,8 @@ func (f *fixture) snapshot(t testing.TB, ts ...*tenant) map[string]state {
 		check("cameras", err)
 		s.Disks, err = f.DB.Disks(ctx, tn.Org.ID)
 		check("disks", err)
+		s.AISubs, err = f.DB.AISubscriptions(ctx, tn.Org.ID)
+		check("AI subscriptions", err)
 		s.Recordings, _, err = f.DB.Recordings(ctx, tn.Org.ID, store.RecordingFilter{}, all)
 		check("recordings", err)
 		out[tn.Name] = s

@@ -137,6 +137,14 @@ func (f *fixture) ownTarget(t testing.TB, r httpapi.RouteInfo, who account) targ
 	if strings.Contains(r.Path, "{recording_id}") {
 		tg.Recording = f.C1.RecordingID
 	}
+	// AI: a fresh active subscription with room for the camera edits (which
+	// turn AI on) and for changing or cancelling it; none for creating one.
+	switch {
+	case strings.HasPrefix(r.Path, "/orgs/{org_id}/cameras/") || strings.Contains(r.Path, "{subscription_id}"):
+		tg.AISub = f.freshAISub(t, f.C1.Org.ID, 50)
+	case r.Method == "POST" && strings.HasSuffix(r.Path, "/ai-subscriptions"):
+		f.cancelAISub(t, f.C1.Org.ID)
+	}
 	return tg
 }
 

@@ -52,6 +52,8 @@ type cameraOut struct {
 	Name           string   `json:"name"`
 	CloudRecording bool     `json:"cloud_recording"`
 	AIEnabled      bool     `json:"ai_enabled"`
+	HOLO4          bool     `json:"holo4"`
+	Algorithms     []string `json:"algorithms"`
 	AllowedUsers   []string `json:"allowed_users"`
 }
 

@@ -15,6 +15,7 @@ import (
 type target struct {
 	Org, Site, User, Role, Token      string
 	Recorder, Camera, Disk, Recording string
+	AISub                             string
 	// RecorderSite is a site of Org that a body may put a recorder on.
 	RecorderSite string
 	// AssignRole is a role of Org that a body may give a user.
@@ -114,6 +115,19 @@ var routeBodies = map[string]func(tg target) any{
 	},
 	"POST /orgs/{org_id}/virtual-disks/{disk_id}/detach": nil,
 
+	"GET /orgs/{org_id}/ai-subscriptions": nil,
+	// Only from an organisation above the client: see ancestorOnly.
+	"POST /orgs/{org_id}/ai-subscriptions": func(tg target) any {
+		return map[string]any{"camera_limit": 4, "packages": []string{"construction_site", "urban"}}
+	},
+	"GET /orgs/{org_id}/ai-subscriptions/{subscription_id}": nil,
+	"PATCH /orgs/{org_id}/ai-subscriptions/{subscription_id}": func(tg target) any {
+		return map[string]any{"camera_limit": 60, "packages": []string{"fun_at_work"}}
+	},
+	"POST /orgs/{org_id}/ai-subscriptions/{subscription_id}/cancel": nil,
+	"GET /ai/packages": nil,
+	"GET /ai/status":   nil,
+
 	"GET /orgs/{org_id}/recordings":                nil,
 	"GET /orgs/{org_id}/recordings/calendar":       nil,
 	"GET /orgs/{org_id}/recordings/histogram":      nil,
@@ -129,7 +143,10 @@ var routeBodies = map[string]func(tg target) any{
 // below). The permission matrix checks these routes from the client (always
 // refused) and from its installer (allowed with the permission).
 var ancestorOnly = map[string]string{
-	"POST /orgs/{org_id}/virtual-disks": "Virtual disks are provided by your reseller.",
+	"POST /orgs/{org_id}/virtual-disks":                             "Virtual disks are provided by your reseller.",
+	"POST /orgs/{org_id}/ai-subscriptions":                          "AI subscriptions are provided by your reseller.",
+	"PATCH /orgs/{org_id}/ai-subscriptions/{subscription_id}":       "AI subscriptions are provided by your reseller.",
+	"POST /orgs/{org_id}/ai-subscriptions/{subscription_id}/cancel": "AI subscriptions are provided by your reseller.",
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
@@ -155,7 +172,7 @@ func request(t testing.TB, r httpapi.RouteInfo, tg target) (string, any) {
 	path := r.Path
 	for _, p := range params(r.Path) {
 		v := map[string]string{"org_id": tg.Org, "site_id": tg.Site, "user_id": tg.User, "role_id": tg.Role, "token_id": tg.Token,
-			"recorder_id": tg.Recorder, "camera_id": tg.Camera, "disk_id": tg.Disk, "recording_id": tg.Recording}[p]
+			"recorder_id": tg.Recorder, "camera_id": tg.Camera, "disk_id": tg.Disk, "recording_id": tg.Recording, "subscription_id": tg.AISub}[p]
 		if v == "" {
 			t.Fatalf("route %s: no value for {%s}", key(r), p)
 		}
@@ -170,7 +187,7 @@ func request(t testing.TB, r httpapi.RouteInfo, tg target) (string, any) {
 
 // knownParams are the path parameters the suites know how to fill.
 var knownParams = map[string]bool{"org_id": true, "site_id": true, "user_id": true, "role_id": true, "token_id": true,
-	"recorder_id": true, "camera_id": true, "disk_id": true, "recording_id": true}
+	"recorder_id": true, "camera_id": true, "disk_id": true, "recording_id": true, "subscription_id": true}
 
 // bodyless are the POST routes that take no body.
 var bodyless = map[string]bool{
@@ -178,6 +195,7 @@ var bodyless = map[string]bool{
 	"POST /orgs/{org_id}/users/{user_id}/invitation":                    true,
 	"POST /orgs/{org_id}/recorders/{recorder_id}/connection/regenerate": true,
 	"POST /orgs/{org_id}/virtual-disks/{disk_id}/detach":                true,
+	"POST /orgs/{org_id}/ai-subscriptions/{subscription_id}/cancel":     true,
 }
 
 // TestEveryRouteHasARequest keeps routeBodies in step with the route table.

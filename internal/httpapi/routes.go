@@ -77,6 +77,14 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/orgs/{org_id}/virtual-disks/{disk_id}/attach", perm: authz.SubscriptionsManage, summary: "Attach a disk to a recorder", req: attachReq{}, resp: diskJSON{}, handle: s.attachDisk},
 		{method: "POST", path: "/orgs/{org_id}/virtual-disks/{disk_id}/detach", perm: authz.SubscriptionsManage, summary: "Detach a disk from its recorder", resp: diskJSON{}, handle: s.detachDisk},
 
+		{method: "GET", path: "/orgs/{org_id}/ai-subscriptions", perm: authz.SubscriptionsView, summary: "List AI subscriptions", resp: list[aiSubJSON]{}, handle: s.listAISubs},
+		{method: "POST", path: "/orgs/{org_id}/ai-subscriptions", perm: authz.SubscriptionsManage, summary: "Create an AI subscription for a client", req: aiSubReq{}, resp: aiSubJSON{}, status: 201, handle: s.createAISub},
+		{method: "GET", path: "/orgs/{org_id}/ai-subscriptions/{subscription_id}", perm: authz.SubscriptionsView, summary: "One AI subscription", resp: aiSubJSON{}, handle: s.getAISub},
+		{method: "PATCH", path: "/orgs/{org_id}/ai-subscriptions/{subscription_id}", perm: authz.SubscriptionsManage, summary: "Change an AI subscription's camera limit or packages", req: aiSubPatchReq{}, resp: aiSubJSON{}, handle: s.updateAISub},
+		{method: "POST", path: "/orgs/{org_id}/ai-subscriptions/{subscription_id}/cancel", perm: authz.SubscriptionsManage, summary: "Cancel an AI subscription (AI goes off on the client's cameras)", resp: aiSubJSON{}, handle: s.cancelAISub},
+		{method: "GET", path: "/ai/packages", perm: p, summary: "The HOLO4 beta catalogue: packages and their algorithms", resp: aiCatalogueJSON{}, handle: s.aiPackages},
+		{method: "GET", path: "/ai/status", perm: p, summary: "Whether the AI model runtime runs on this server, and how to install it", resp: aiStatusJSON{}, handle: s.aiStatus},
+
 		{method: "GET", path: "/orgs/{org_id}/recordings", perm: authz.RecordingsView, summary: "List recordings (filters: site, cameras, period, detection types)", resp: list[recordingJSON]{}, handle: s.listRecordings},
 		{method: "GET", path: "/orgs/{org_id}/recordings/calendar", perm: authz.RecordingsView, summary: "Days of a month with recordings, and the last day", resp: calendarJSON{}, handle: s.recordingCalendar},
 		{method: "GET", path: "/orgs/{org_id}/recordings/histogram", perm: authz.RecordingsView, summary: "Recordings per hour of a day", resp: histogramJSON{}, handle: s.recordingHistogram},

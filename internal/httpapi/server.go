@@ -41,6 +41,9 @@ type Deps struct {
 	SecureCookies bool
 	// Ready reports whether the process can serve (database reachable…).
 	Ready func(ctx context.Context) error
+	// AIStatus reports whether the AI model runtime can run (see
+	// AIStatusFunc); nil: this server runs no model.
+	AIStatus AIStatusFunc
 }
 
 // Server serves the API.
