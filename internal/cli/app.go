@@ -14,9 +14,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/riverqueue/river"
 
+	"github.com/cam2drive/cam2drive/internal/analysis"
 	"github.com/cam2drive/cam2drive/internal/auth"
 	"github.com/cam2drive/cam2drive/internal/blob"
 	"github.com/cam2drive/cam2drive/internal/config"
+	"github.com/cam2drive/cam2drive/internal/detect"
 	"github.com/cam2drive/cam2drive/internal/ingest"
 	"github.com/cam2drive/cam2drive/internal/jobs"
 	"github.com/cam2drive/cam2drive/internal/mail"
@@ -40,8 +42,9 @@ type app struct {
 	blobs    blob.Store
 	tools    media.Tools
 	ingest   *ingest.Service
-	sftpKeys []string // fingerprints of this node's SFTP host keys, once its server runs
-	mediaKey []byte   // the server key, from which the API derives its media URL signing key
+	detector detect.Detector // nil outside the worker role or when AI is unavailable
+	sftpKeys []string        // fingerprints of this node's SFTP host keys, once its server runs
+	mediaKey []byte          // the server key, from which the API derives its media URL signing key
 }
 
 func newLogger(cfg config.Config) *slog.Logger {
@@ -91,7 +94,8 @@ func (a *app) wire(ctx context.Context, work bool) error {
 	// The queue is built before the workers that need the storage, which the
 	// ingest service (needing the queue) opens: the workers get it through a.
 	workers := river.NewWorkers()
-	a.queue, err = jobs.New(a.db, workers, jobs.Config{Work: work, MaxWorkers: a.cfg.Workers, Periodic: periodicJobs(), Logger: a.log})
+	a.queue, err = jobs.New(a.db, workers, jobs.Config{Work: work, MaxWorkers: a.cfg.Workers, Periodic: periodicJobs(), Logger: a.log,
+		Queues: map[string]int{analysis.Queue: analysisWorkers}})
 	if err != nil {
 		return err
 	}
@@ -104,12 +108,36 @@ func (a *app) wire(ctx context.Context, work bool) error {
 	river.AddWorker(workers, &notify.MailWorker{DB: a.db, Sender: sender, Log: a.log})
 	river.AddWorker(workers, &cleanupWorker{db: a.db})
 	river.AddWorker(workers, &pipeline.ProcessWorker{DB: a.db, Blobs: a.blobs, Tools: a.tools, TempDir: filepath.Join(a.cfg.DataDir, "spool"),
-		TranscodeHEVC: a.cfg.TranscodeHEVC, Log: a.log})
+		TranscodeHEVC: a.cfg.TranscodeHEVC, Analysis: a.queue, Log: a.log})
+	river.AddWorker(workers, a.analysisWorker(work))
 	river.AddWorker(workers, &pipeline.RetentionWorker{DB: a.db, Blobs: a.blobs, Log: a.log})
 	notifier := notify.New(mail.NewTemplates("Cam2Drive", a.cfg.BaseURL()), a.queue, a.cfg.BaseURL())
 	a.auth = auth.NewService(a.db, auth.DefaultArgon2, notifier, a.log, max(1, runtime.NumCPU()))
 	a.tenancy = tenancy.New(a.db, a.auth, notifier)
 	return nil
+}
+
+// analysisWorkers is how many recordings one node analyses at once: one
+// job already keeps the detector's threads (--ai-threads) and ffmpeg busy.
+const analysisWorkers = 1
+
+// analysisWorker analyses ready recordings of cameras with AI. The
+// detector is loaded in the worker role only; when the runtime or the model
+// is missing the worker finds motion alone and says why once.
+func (a *app) analysisWorker(work bool) *analysis.Worker {
+	w := &analysis.Worker{DB: a.db, Blobs: a.blobs, Tools: a.tools, Pace: &analysis.Pace{Workers: analysisWorkers},
+		TempDir: filepath.Join(a.cfg.DataDir, "spool"), Log: a.log}
+	if !work {
+		return w
+	}
+	det, err := detect.Open(detect.Config{ModelsDir: a.cfg.ModelsDir, Library: a.cfg.ORTLibrary, Threads: a.cfg.AIThreads,
+		Sessions: analysisWorkers})
+	if err != nil {
+		w.Unavailable = err
+		return w
+	}
+	a.detector, w.Detector = det, det
+	return w
 }
 
 func periodicJobs() []*river.PeriodicJob {
@@ -131,7 +159,12 @@ func (a *app) mailSender() (mail.Sender, error) {
 	return s, nil
 }
 
-func (a *app) close() { a.db.Close() }
+func (a *app) close() {
+	if a.detector != nil {
+		a.detector.Close()
+	}
+	a.db.Close()
+}
 
 // cleanupArgs is the hourly job that forgets expired sessions and links.
 type cleanupArgs struct{}
