@@ -23,12 +23,19 @@ import (
 
 	"github.com/cam2drive/cam2drive"
 	"github.com/cam2drive/cam2drive/internal/config"
+	"github.com/cam2drive/cam2drive/internal/media"
+	"github.com/cam2drive/cam2drive/internal/media/av"
 	"github.com/cam2drive/cam2drive/internal/store"
 )
 
 // TestMain lets a test run the real command in a child process (so it can
 // be killed with SIGKILL): the child gets its arguments from the environment.
+// It also answers as an AV worker, as the cam2drive binary does.
 func TestMain(m *testing.M) {
+	if os.Getenv(media.AVWorkerEnv) == "1" {
+		os.Exit(av.Main()) // serve's AV workers are this binary too
+	}
+	os.Setenv(media.AVSelfEnv, "1") //nolint:errcheck // as cmd/cam2drive does
 	if raw := os.Getenv("CAM2DRIVE_CLI_ARGS"); raw != "" {
 		var args []string
 		if err := json.Unmarshal([]byte(raw), &args); err != nil {

@@ -84,7 +84,10 @@ func (a *app) wireIngest(ctx context.Context) error {
 	if a.blobs, err = blobStore(ctx, a.cfg); err != nil {
 		return err
 	}
-	a.tools = media.Tools{}
+	// Workers keep the FFmpeg libraries loaded: inspections at upload and
+	// stream-copy renders skip a process start each (transcodes and
+	// fallbacks run the command line).
+	a.tools = media.Tools{AV: media.SelfAVPool(a.cfg.Workers + 2)}
 	tempAge := time.Duration(0)
 	if a.cfg.StorageURL != "" {
 		tempAge = 24 * time.Hour // other nodes may be mid-upload to the same bucket

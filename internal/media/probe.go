@@ -16,6 +16,10 @@ type Tools struct {
 	FFprobe string // default "ffprobe"
 	FFmpeg  string // default "ffmpeg"
 	Timeout time.Duration
+	// AV, when set, runs inspections and stream-copy renders in worker
+	// processes that keep the FFmpeg libraries loaded; the command-line
+	// tools remain for transcoding and as the fallback.
+	AV *AVPool
 }
 
 // Info is what ffprobe says of a file.
@@ -37,6 +41,12 @@ func ProbeArgs(path string) []string {
 // Probe describes a media file; an unreadable or truncated container is an
 // error (a *Error when the file is at fault).
 func (t Tools) Probe(ctx context.Context, path string) (Info, error) {
+	if t.AV != nil {
+		info, err := t.AV.avInspect(ctx, path, t.timeout())
+		if _, fault := FileFault(err); err == nil || fault {
+			return info, err
+		}
+	}
 	out, err := t.run(ctx, t.ffprobe(), ProbeArgs(path), 0)
 	if err != nil {
 		return Info{}, err

@@ -22,9 +22,19 @@ func (t Tools) Render(ctx context.Context, p Plan) error {
 	case p.Media != "":
 		extra = p.Duration / 4 // so does copying an hour of DHAV
 	}
+	if t.AV != nil && avCan(p) && t.AV.avRender(ctx, p, t.timeout()+extra) == nil && written(p) == nil {
+		return nil
+	}
+	// Without the AV worker, for transcoding, or when it failed (the
+	// command line may still read what the worker could not).
 	if _, err := t.run(ctx, t.ffmpeg(), RenderArgs(p), extra); err != nil {
 		return err
 	}
+	return written(p)
+}
+
+// written checks that a render wrote every output it was asked for.
+func written(p Plan) error {
 	outs := []string{p.Thumb, p.Poster, p.Strip}
 	if p.Media != "" {
 		outs = append(outs, p.Media)

@@ -42,10 +42,7 @@ const DefaultTimeout = 2 * time.Minute
 // run executes a tool within the timeout (plus extra, for work that grows
 // with the clip); its stderr explains a failure.
 func (t Tools) run(ctx context.Context, bin string, args []string, extra time.Duration) ([]byte, error) {
-	timeout := t.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
+	timeout := t.timeout()
 	rctx, cancel := context.WithTimeout(ctx, timeout+extra)
 	defer cancel()
 	cmd := exec.CommandContext(rctx, bin, args...)
@@ -67,6 +64,13 @@ func (t Tools) run(ctx context.Context, bin string, args []string, extra time.Du
 		return nil, &Error{Key: ReasonUnreadable, Err: fmt.Errorf("%s: %w: %s", name, err, msg)}
 	}
 	return nil, fmt.Errorf("%s: %w: %s", name, err, msg)
+}
+
+func (t Tools) timeout() time.Duration {
+	if t.Timeout <= 0 {
+		return DefaultTimeout
+	}
+	return t.Timeout
 }
 
 // scrub keeps the end of stderr (where the cause is) and replaces the

@@ -1,0 +1,123 @@
+// Package av is the AV worker: a process that keeps the FFmpeg libraries
+// loaded and describes and renders clips on request (see media.AVPool,
+// which starts it). It is the only cgo code of the media pipeline.
+package av
+
+/*
+#cgo pkg-config: libavformat libavcodec libswscale libavutil
+#include <stdlib.h>
+#include "av.h"
+*/
+import "C"
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+	"unsafe"
+
+	"github.com/cam2drive/cam2drive/internal/media"
+)
+
+func init() { C.c2d_quiet() }
+
+var faults = map[C.int]string{C.C2D_ERR_UNREADABLE: "unreadable", C.C2D_ERR_NO_VIDEO: "no_video", C.C2D_ERR_NO_PICTURE: "no_picture", C.C2D_ERR_OUTPUT: "output"}
+
+// reply turns a C result into a reply.
+func reply(rc C.int, errBuf []C.char) media.AVReply {
+	if rc == 0 {
+		return media.AVReply{}
+	}
+	return media.AVReply{Fault: faults[-rc], Err: C.GoString(&errBuf[0])}
+}
+
+// Inspect describes the file at in (an FFmpeg URL: "file:/path").
+func Inspect(in string) media.AVReply {
+	cin := C.CString(in)
+	defer C.free(unsafe.Pointer(cin))
+	var info C.c2d_info
+	errBuf := make([]C.char, 512)
+	if r := reply(C.c2d_inspect(cin, &info, &errBuf[0], C.int(len(errBuf))), errBuf); r.Fault != "" {
+		return r
+	}
+	return media.AVReply{Info: &media.Info{
+		Format: C.GoString(&info.format[0]), Duration: time.Duration(info.duration_ms) * time.Millisecond,
+		Codec: C.GoString(&info.codec[0]), PixFmt: C.GoString(&info.pix_fmt[0]),
+		Width: int(info.width), Height: int(info.height), Audio: C.GoString(&info.audio[0]),
+	}}
+}
+
+// Render makes the playable copy (when p.Media is set) and the pictures.
+func Render(p *media.AVPlan) media.AVReply {
+	var strs []*C.char
+	cstr := func(s string) *C.char {
+		if s == "" {
+			return nil
+		}
+		c := C.CString(s)
+		strs = append(strs, c)
+		return c
+	}
+	defer func() {
+		for _, c := range strs {
+			C.free(unsafe.Pointer(c))
+		}
+	}()
+	cp := C.c2d_plan{
+		in: cstr(p.In), media: cstr(p.Media), hvc1: cbool(p.HVC1), audio_copy: cbool(p.AudioCopy),
+		thumb: cstr(p.Thumb), poster: cstr(p.Poster), strip: cstr(p.Strip), duration_ms: C.int64_t(p.DurationMS),
+		thumb_width: C.int(p.ThumbWidth), poster_max_width: C.int(p.PosterMaxWidth),
+		strip_frames: C.int(p.StripFrames), strip_width: C.int(p.StripWidth), strip_height: C.int(p.StripHeight),
+		thumb_q: 5, poster_q: 3, strip_q: 5, // as the command line's -q:v
+	}
+	errBuf := make([]C.char, 512)
+	return reply(C.c2d_render(&cp, &errBuf[0], C.int(len(errBuf))), errBuf)
+}
+
+func cbool(b bool) C.int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Serve answers requests, one JSON line each, until in ends.
+func Serve(in io.Reader, out io.Writer) error {
+	enc := json.NewEncoder(out)
+	if err := enc.Encode(media.AVReply{Ready: true}); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bufio.NewReader(in))
+	for {
+		var req media.AVRequest
+		if err := dec.Decode(&req); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		var r media.AVReply
+		switch {
+		case req.Render != nil:
+			r = Render(req.Render)
+		case req.Inspect != "":
+			r = Inspect(req.Inspect)
+		default:
+			r = media.AVReply{Fault: "output", Err: "empty request"}
+		}
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	}
+}
+
+// Main is the worker process: main() calls it when media.AVWorkerEnv is set.
+func Main() int {
+	if err := Serve(os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "av worker:", err)
+		return 1
+	}
+	return 0
+}
