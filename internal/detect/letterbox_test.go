@@ -1,0 +1,185 @@
+package detect
+
+import (
+	"math"
+	"testing"
+)
+
+func near(a, b float32) bool { return math.Abs(float64(a-b)) < 1e-3 }
+
+func TestLetterboxGeometry(t *testing.T) {
+	cases := []struct {
+		w, h, size         int
+		nw, nh, padX, padY int
+	}{
+		{1280, 720, 512, 512, 288, 0, 112}, // landscape: bands above and below
+		{720, 1280, 512, 288, 512, 112, 0}, // portrait: bands left and right
+		{512, 512, 512, 512, 512, 0, 0},    // already square
+		{100, 50, 512, 512, 256, 0, 128},   // small frames are enlarged
+	}
+	for _, c := range cases {
+		l := newLetterbox(c.w, c.h, c.size)
+		if l.NW != c.nw || l.NH != c.nh || l.PadX != c.padX || l.PadY != c.padY {
+			t.Errorf("%d×%d in %d: %d×%d at (%d,%d), want %d×%d at (%d,%d)",
+				c.w, c.h, c.size, l.NW, l.NH, l.PadX, l.PadY, c.nw, c.nh, c.padX, c.padY)
+		}
+	}
+}
+
+// A box drawn in model input pixels comes back as fractions of the frame:
+// the grey bands are taken off and the aspect is restored.
+func TestLetterboxMapsBoxesBackToTheFrame(t *testing.T) {
+	l := newLetterbox(1280, 720, 512) // scale 0.4, frame at y 112..400
+	cases := []struct {
+		in   [4]float32 // x1, y1, x2, y2 in input pixels
+		want [4]float32 // x, y, w, h in frame fractions
+	}{
+		{[4]float32{0, 112, 512, 400}, [4]float32{0, 0, 1, 1}},                     // the whole frame
+		{[4]float32{128, 184, 256, 256}, [4]float32{0.25, 0.25, 0.25, 0.25}},       // frame pixels 320..640 × 180..360
+		{[4]float32{-20, 50, 100, 200}, [4]float32{0, 0, 100.0 / 512, 88.0 / 288}}, // clipped to the frame
+	}
+	for _, c := range cases {
+		got := l.toFrame(c.in[0], c.in[1], c.in[2], c.in[3])
+		for i := range got {
+			if !near(got[i], c.want[i]) {
+				t.Errorf("toFrame%v = %v, want %v", c.in, got, c.want)
+				break
+			}
+		}
+	}
+}
+
+// fill puts the frame's pixels where the geometry says, grey elsewhere, in
+// either layout and at either scale.
+func TestLetterboxFill(t *testing.T) {
+	// 4×2 frame: left half red, right half blue.
+	f := Frame{W: 4, H: 2, RGB: make([]byte, 4*2*3)}
+	for y := range 2 {
+		for x := range 4 {
+			p := (y*4 + x) * 3
+			if x < 2 {
+				f.RGB[p] = 200
+			} else {
+				f.RGB[p+2] = 100
+			}
+		}
+	}
+	l := newLetterbox(4, 2, 8) // 8×4 at y 2..5
+	for _, nchw := range []bool{false, true} {
+		dst := make([]float32, 8*8*3)
+		l.fill(f, dst, nchw, 1.0/255)
+		at := func(x, y, c int) float32 {
+			if nchw {
+				return dst[c*64+y*8+x]
+			}
+			return dst[(y*8+x)*3+c]
+		}
+		if !near(at(0, 0, 1), 114.0/255) || !near(at(7, 7, 0), 114.0/255) {
+			t.Errorf("nchw=%v: bands are %v, %v, want grey 114", nchw, at(0, 0, 1)*255, at(7, 7, 0)*255)
+		}
+		if !near(at(0, 3, 0), 200.0/255) || !near(at(0, 3, 2), 0) {
+			t.Errorf("nchw=%v: left pixel = %v,%v, want red 200", nchw, at(0, 3, 0)*255, at(0, 3, 2)*255)
+		}
+		if !near(at(7, 4, 2), 100.0/255) || !near(at(7, 4, 0), 0) {
+			t.Errorf("nchw=%v: right pixel = %v,%v, want blue 100", nchw, at(7, 4, 0)*255, at(7, 4, 2)*255)
+		}
+	}
+}
+
+func TestIoU(t *testing.T) {
+	a := [4]float32{0, 0, 0.5, 0.5}
+	cases := []struct {
+		b    [4]float32
+		want float32
+	}{
+		{a, 1},
+		{[4]float32{0.5, 0.5, 0.5, 0.5}, 0},           // touching corners
+		{[4]float32{0.25, 0, 0.5, 0.5}, 1.0 / 3},      // half overlap
+		{[4]float32{0.1, 0.1, 0.2, 0.2}, 0.04 / 0.25}, // inside
+	}
+	for _, c := range cases {
+		if got := iou(a, c.b); !near(got, c.want) {
+			t.Errorf("iou(%v, %v) = %v, want %v", a, c.b, got, c.want)
+		}
+	}
+}
+
+func TestNMSKeepsTheBestOfEachOverlapPerClass(t *testing.T) {
+	objs := []Object{
+		{Class: "car", Score: 0.6, Box: [4]float32{0.1, 0.1, 0.3, 0.3}},
+		{Class: "car", Score: 0.9, Box: [4]float32{0.12, 0.1, 0.3, 0.3}},  // same car, better
+		{Class: "truck", Score: 0.5, Box: [4]float32{0.1, 0.1, 0.3, 0.3}}, // other class, same place: kept
+		{Class: "car", Score: 0.7, Box: [4]float32{0.6, 0.6, 0.3, 0.3}},   // another car
+		{Class: "car", Score: 0.4, Box: [4]float32{0.3, 0.1, 0.3, 0.3}},   // overlaps the best a little
+	}
+	got := nms(objs, 0.5)
+	want := []float32{0.9, 0.7, 0.5, 0.4}
+	if len(got) != len(want) {
+		t.Fatalf("nms kept %v, want scores %v", got, want)
+	}
+	for i := range want {
+		if got[i].Score != want[i] {
+			t.Errorf("nms()[%d] = %v, want score %v (best first)", i, got[i], want[i])
+		}
+	}
+}
+
+func TestDecodeCenterNet(t *testing.T) {
+	const gh, gw, classes, stride = 4, 4, 2, 4
+	heat := make([]float32, gh*gw*classes)
+	wh := make([]float32, gh*gw*4)
+	set := func(y, x, c int, s float32, l, tp, r, b float32) {
+		heat[(y*gw+x)*classes+c] = s
+		copy(wh[(y*gw+x)*4:], []float32{l, tp, r, b})
+	}
+	set(1, 1, 0, 0.9, 2, 3, 4, 5) // a peak of class 0
+	set(1, 2, 0, 0.8, 1, 1, 1, 1) // its neighbour: not a peak
+	set(1, 2, 1, 0.5, 1, 1, 1, 1) // class 1 at the same cell: its own peak
+	set(3, 3, 0, 0.2, 1, 1, 1, 1) // below threshold
+	got, err := decodeCenterNet(heat, wh, gh, gw, classes, stride, 0.3, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []candidate{
+		{class: 0, score: 0.9, x1: 4 - 2, y1: 4 - 3, x2: 4 + 4, y2: 4 + 5},
+		{class: 1, score: 0.5, x1: 8 - 1, y1: 4 - 1, x2: 8 + 1, y2: 4 + 1},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("decode = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("decode[%d] = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if got, _ := decodeCenterNet(heat, wh, gh, gw, classes, stride, 0.3, 1); len(got) != 1 || got[0].score != 0.9 {
+		t.Errorf("top 1 = %+v, want the 0.9 peak only", got)
+	}
+	if _, err := decodeCenterNet(heat[:5], wh, gh, gw, classes, stride, 0.3, 10); err == nil {
+		t.Error("a heat-map of the wrong size decoded without error")
+	}
+}
+
+func TestDecodeYOLOv8(t *testing.T) {
+	const n, classes = 3, 2
+	out := make([]float32, (4+classes)*n)
+	col := func(i int, cx, cy, w, h, s0, s1 float32) {
+		for r, v := range []float32{cx, cy, w, h, s0, s1} {
+			out[r*n+i] = v
+		}
+	}
+	col(0, 100, 100, 20, 40, 0.1, 0.8)
+	col(1, 50, 60, 10, 10, 0.2, 0.1) // below threshold
+	col(2, 10, 20, 4, 6, 0.6, 0.3)
+	got, err := decodeYOLOv8(out, n, classes, 0.3, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []candidate{
+		{class: 1, score: 0.8, x1: 90, y1: 80, x2: 110, y2: 120},
+		{class: 0, score: 0.6, x1: 8, y1: 17, x2: 12, y2: 23},
+	}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("decode = %+v, want %+v", got, want)
+	}
+}
