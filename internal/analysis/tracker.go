@@ -10,18 +10,26 @@ import (
 	"github.com/cam2drive/cam2drive/internal/detect"
 )
 
-// Tracking rule: an object in a sample continues a track of the same class
-// whose last box it overlaps by TrackIoU at least, when the track was seen
-// in the previous sample or, missed once (TrackGap), in the one before.
+// Tracking rule: an object in a sample continues a track of the same type
+// (person, vehicle, animal) whose last box it overlaps by TrackIoU at least,
+// when the track was seen in the previous sample or, missed once
+// (TrackGap), in the one before. Types, not the model's classes, because
+// the model scores each class apart and its best name for one object
+// flickers (horse, cow; car, truck): within a sample, an object of the same
+// type as a better-scored one that it overlaps by SameIoU is that one under
+// another name and is dropped, and a track is labelled with the class of
+// its best score.
 const (
 	TrackIoU = 0.3
 	TrackGap = 1
+	SameIoU  = 0.7
 )
 
 // Tracker merges what the detector finds in consecutive samples of a
 // recording into one detection per object and appearance: first and last
-// time seen, best score, and the box of the sample that gave it. Classes
-// that map to no type (a cup, a chair) are left out. The zero value is ready.
+// time seen, best score with its class and the box of the sample that gave
+// it. Classes that map to no type (a cup, a chair) are left out. The zero
+// value is ready.
 type Tracker struct {
 	n    int // samples added
 	live []*track
@@ -29,7 +37,7 @@ type Tracker struct {
 }
 
 type track struct {
-	class       string
+	typ, class  string // class: of the best score
 	first, last time.Duration
 	lastSample  int
 	lastBox     [4]float32
@@ -40,7 +48,7 @@ type track struct {
 // Add takes the objects found in the sample at time at; samples come in
 // time order.
 func (t *Tracker) Add(at time.Duration, objs []detect.Object) {
-	objs = slices.DeleteFunc(slices.Clone(objs), func(o detect.Object) bool { return detect.TypeOf(o.Class) == "" })
+	objs = distinct(objs)
 	taken := make([]bool, len(objs))
 	for _, p := range t.pairs(objs) {
 		tr := t.live[p.track]
@@ -52,7 +60,7 @@ func (t *Tracker) Add(at time.Duration, objs []detect.Object) {
 	}
 	for i, o := range objs {
 		if !taken[i] {
-			tr := &track{class: o.Class, first: at, best: -1}
+			tr := &track{typ: detect.TypeOf(o.Class), first: at, best: -1}
 			tr.see(t.n, at, o)
 			t.live = append(t.live, tr)
 		}
@@ -67,6 +75,22 @@ func (t *Tracker) Add(at time.Duration, objs []detect.Object) {
 	})
 }
 
+// distinct keeps the objects that have a type, best first, without the
+// same object under another class name of the same type.
+func distinct(objs []detect.Object) []detect.Object {
+	objs = slices.DeleteFunc(slices.Clone(objs), func(o detect.Object) bool { return detect.TypeOf(o.Class) == "" })
+	slices.SortStableFunc(objs, func(a, b detect.Object) int { return cmp.Compare(b.Score, a.Score) })
+	out := objs[:0]
+	for _, o := range objs {
+		if !slices.ContainsFunc(out, func(k detect.Object) bool {
+			return detect.TypeOf(k.Class) == detect.TypeOf(o.Class) && IoU(k.Box, o.Box) >= SameIoU
+		}) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 type pair struct {
 	track, obj int
 	iou        float64
@@ -79,7 +103,7 @@ func (t *Tracker) pairs(objs []detect.Object) []pair {
 	var ps []pair
 	for ti, tr := range t.live {
 		for oi, o := range objs {
-			if o.Class != tr.class {
+			if detect.TypeOf(o.Class) != tr.typ {
 				continue
 			}
 			if iou := IoU(tr.lastBox, o.Box); iou >= TrackIoU {
@@ -94,7 +118,7 @@ func (t *Tracker) pairs(objs []detect.Object) []pair {
 func (tr *track) see(sample int, at time.Duration, o detect.Object) {
 	tr.last, tr.lastSample, tr.lastBox = at, sample, o.Box
 	if o.Score > tr.best {
-		tr.best, tr.bestBox = o.Score, o.Box
+		tr.best, tr.bestBox, tr.class = o.Score, o.Box, o.Class
 	}
 }
 
@@ -104,7 +128,7 @@ func (t *Tracker) Detections() []cam2drive.Detection {
 	all := append(slices.Clone(t.done), t.live...)
 	out := make([]cam2drive.Detection, 0, len(all))
 	for _, tr := range all {
-		out = append(out, cam2drive.Detection{Source: "model", Type: detect.TypeOf(tr.class), Label: tr.class,
+		out = append(out, cam2drive.Detection{Source: "model", Type: tr.typ, Label: tr.class,
 			Score: round3(float64(tr.best)), Box: box64(tr.bestBox), Start: tr.first, End: tr.last})
 	}
 	slices.SortStableFunc(out, func(a, b cam2drive.Detection) int {

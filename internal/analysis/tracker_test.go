@@ -1,7 +1,9 @@
 package analysis
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -56,17 +58,17 @@ func TestTrackerSplitsWhatItCannotJoin(t *testing.T) {
 	var tr Tracker
 	// Two people side by side, one dog gone for two samples (a new
 	// appearance), a person jumping across the frame (no overlap: another
-	// person), and a cat where the dog was (another class).
+	// person), and a car where the dog was (another type).
 	tr.Add(sec(0), []detect.Object{obj("person", 0.9, 0.1, 0.1, 0.1, 0.3), obj("person", 0.8, 0.4, 0.1, 0.1, 0.3), obj("dog", 0.7, 0.6, 0.6, 0.2, 0.2)})
 	tr.Add(sec(1), []detect.Object{obj("person", 0.7, 0.41, 0.1, 0.1, 0.3), obj("person", 0.95, 0.11, 0.1, 0.1, 0.3)})
-	tr.Add(sec(2), []detect.Object{obj("person", 0.6, 0.8, 0.6, 0.1, 0.3), obj("cat", 0.6, 0.6, 0.6, 0.2, 0.2)})
+	tr.Add(sec(2), []detect.Object{obj("person", 0.6, 0.8, 0.6, 0.1, 0.3), obj("car", 0.6, 0.6, 0.6, 0.2, 0.2)})
 	tr.Add(sec(3), []detect.Object{obj("dog", 0.5, 0.6, 0.6, 0.2, 0.2)})
 	want := []cam2drive.Detection{
 		{Source: "model", Type: "animal", Label: "dog", Score: 0.7, Box: [4]float64{0.6, 0.6, 0.2, 0.2}, Start: 0, End: 0},
 		{Source: "model", Type: "person", Label: "person", Score: 0.95, Box: [4]float64{0.11, 0.1, 0.1, 0.3}, Start: 0, End: sec(1)},
 		{Source: "model", Type: "person", Label: "person", Score: 0.8, Box: [4]float64{0.4, 0.1, 0.1, 0.3}, Start: 0, End: sec(1)},
-		{Source: "model", Type: "animal", Label: "cat", Score: 0.6, Box: [4]float64{0.6, 0.6, 0.2, 0.2}, Start: sec(2), End: sec(2)},
 		{Source: "model", Type: "person", Label: "person", Score: 0.6, Box: [4]float64{0.8, 0.6, 0.1, 0.3}, Start: sec(2), End: sec(2)},
+		{Source: "model", Type: "vehicle", Label: "car", Score: 0.6, Box: [4]float64{0.6, 0.6, 0.2, 0.2}, Start: sec(2), End: sec(2)},
 		{Source: "model", Type: "animal", Label: "dog", Score: 0.5, Box: [4]float64{0.6, 0.6, 0.2, 0.2}, Start: sec(3), End: sec(3)},
 	}
 	checkDetections(t, tr.Detections(), want)
@@ -105,5 +107,24 @@ func checkDetections(t *testing.T, got, want []cam2drive.Detection) {
 		if got[i] != want[i] {
 			t.Errorf("detection %d:\n got %+v\nwant %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// The model scores each class apart: a horse may also come out as a cow
+// and a sheep at the same place, and as a cow first in the next sample.
+// One animal, named by its best score; two horses side by side, and a
+// person on a horse, stay apart.
+func TestTrackerKeepsOneNamePerObject(t *testing.T) {
+	var tr Tracker
+	tr.Add(0, []detect.Object{obj("cow", 0.38, 0.634, 0.34, 0.306, 0.418), obj("horse", 0.60, 0.634, 0.34, 0.307, 0.419),
+		obj("sheep", 0.40, 0.634, 0.34, 0.307, 0.42), obj("horse", 0.5, 0.3, 0.34, 0.3, 0.42), obj("person", 0.7, 0.64, 0.3, 0.2, 0.3)})
+	tr.Add(sec(1), []detect.Object{obj("cow", 0.7, 0.63, 0.34, 0.306, 0.418), obj("horse", 0.5, 0.63, 0.34, 0.307, 0.419)})
+	want := []string{"animal cow 0.7 1s", "animal horse 0.5 0s", "person person 0.7 0s"}
+	var got []string
+	for _, d := range tr.Detections() {
+		got = append(got, fmt.Sprintf("%s %s %v %v", d.Type, d.Label, d.Score, d.End))
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("detections %q, want %q", got, want)
 	}
 }
