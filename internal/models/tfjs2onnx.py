@@ -22,7 +22,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-OPSET = 13
+OPSET = 14  # HardSwish
 NHWC_TO_NCHW_AXIS = {0: 0, 1: 2, 2: 3, 3: 1, -1: 1, -2: 3, -3: 2, -4: 0}
 
 
@@ -171,12 +171,59 @@ class Converter:
                 out = src
             self.emit("Identity", [out], [o])
             graph_outputs.append(helper.make_tensor_value_info(o, TensorProto.FLOAT, self.out_shapes.get(o)))
+        self.fuse_hard_swish()
         graph = helper.make_graph(self.onnx_nodes, "tfjs", self.graph_inputs, graph_outputs,
                                   initializer=list(self.inits.values()))
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
                                   producer_name="cam2drive-tfjs2onnx")
         model.ir_version = 7
         return model
+
+    def scalar(self, name):
+        t = self.inits.get(name)
+        if t is None:
+            return None
+        v = numpy_helper.to_array(t)
+        return float(v.reshape(())) if v.size == 1 else None
+
+    def fuse_hard_swish(self):
+        """Rewrites MobileNetV3's hard-swish, x * relu6(x + 3) / 6 spelled as
+        Mul(Mul(x, 1/6), Clip(Add(x, 3), 0, 6)), as one HardSwish: four
+        passes over large activations become one."""
+        producer = {o: nd for nd in self.onnx_nodes for o in nd.output}
+        uses = {}
+        for nd in self.onnx_nodes:
+            for i in nd.input:
+                uses[i] = uses.get(i, 0) + 1
+        drop = set()
+        for nd in self.onnx_nodes:
+            if nd.op_type != "Mul" or len(nd.input) != 2:
+                continue
+            a, b = (producer.get(i) for i in nd.input)
+            if a is None or b is None:
+                continue
+            if a.op_type == "Clip":
+                a, b = b, a
+            if a.op_type != "Mul" or b.op_type != "Clip" or uses.get(a.output[0]) != 1 or uses.get(b.output[0]) != 1:
+                continue
+            if len(b.input) != 3 or self.scalar(b.input[1]) != 0 or self.scalar(b.input[2]) != 6:
+                continue
+            add = producer.get(b.input[0])
+            if add is None or add.op_type != "Add" or uses.get(add.output[0]) != 1:
+                continue
+            xs = [i for i in add.input if self.scalar(i) is None]
+            if len(xs) != 1 or [self.scalar(i) for i in add.input if i not in xs] != [3.0]:
+                continue
+            x = xs[0]
+            if x not in a.input or [self.scalar(i) for i in a.input if i != x] != [approx_sixth(a, self)]:
+                continue
+            drop.update([id(a), id(b), id(add)])
+            nd.op_type = "HardSwish"
+            del nd.input[:]
+            nd.input.append(x)
+        self.onnx_nodes = [nd for nd in self.onnx_nodes if id(nd) not in drop]
+        used = {i for nd in self.onnx_nodes for i in nd.input}
+        self.inits = {k: v for k, v in self.inits.items() if k in used}
 
     def rename(self, old, new):
         """Renames a tensor so that the graph output can take its name."""
@@ -431,6 +478,15 @@ class Converter:
         shape = np.array(self.const(n["input"][1])).astype(np.int64).reshape(-1)
         self.emit("Reshape", [x, self.add_init(self.fresh(n["name"] + "_shape"), shape)], [n["name"]])
         self.layout[n["name"]] = "plain"
+
+
+def approx_sixth(mul, conv):
+    """1/6 as the model stores it (float16-rounded), when mul multiplies by it."""
+    for i in mul.input:
+        v = conv.scalar(i)
+        if v is not None and abs(v - 1 / 6) < 1e-3:
+            return v
+    return None
 
 
 def ref(name):
