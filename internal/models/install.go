@@ -112,7 +112,11 @@ func (in Installer) InstallModel(ctx context.Context, m Model) error {
 		return err
 	}
 	in.logf("model %s: converted in %.1fs → %s (sha256 %s)", m.Name, time.Since(start).Seconds(), dst, sum[:16])
-	return os.RemoveAll(src)
+	if err := os.RemoveAll(src); err != nil {
+		return err
+	}
+	os.Remove(filepath.Dir(src)) // only when empty
+	return nil
 }
 
 // current tells whether dst is m's file, whole: its pinned sha256 matches,

@@ -1,0 +1,263 @@
+package models
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	ort "github.com/yalue/onnxruntime_go"
+)
+
+// tfjsNode is a node of a TF.js graph model.
+type tfjsNode struct {
+	Name  string         `json:"name"`
+	Op    string         `json:"op"`
+	Input []string       `json:"input,omitempty"`
+	Attr  map[string]any `json:"attr,omitempty"`
+}
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func convAttrs(stride int, fused ...string) map[string]any {
+	a := map[string]any{
+		"strides":     map[string]any{"list": map[string]any{"i": []string{"1", itoa(stride), itoa(stride), "1"}}},
+		"padding":     map[string]any{"s": b64("SAME")},
+		"data_format": map[string]any{"s": b64("NHWC")},
+		"dilations":   map[string]any{"list": map[string]any{"i": []string{"1", "1", "1", "1"}}},
+	}
+	if len(fused) > 0 {
+		var s []string
+		for _, f := range fused {
+			s = append(s, b64(f))
+		}
+		a["fused_ops"] = map[string]any{"list": map[string]any{"s": s}}
+		a["num_args"] = map[string]any{"i": "1"}
+	}
+	return a
+}
+
+func itoa(n int) string { return string(rune('0' + n)) }
+
+// f16 encodes v, which the test picks exactly representable, as float16.
+func f16(v float32) uint16 {
+	if v == 0 {
+		return 0
+	}
+	b := math.Float32bits(v)
+	sign := uint16(b>>16) & 0x8000
+	exp := int((b>>23)&0xff) - 127 + 15
+	return sign | uint16(exp)<<10 | uint16(b>>13)&0x3ff
+}
+
+// tinyNet is a TF.js graph model with the layouts the converter must get
+// right: a 3×3 convolution with bias and ReLU, a stride-2 depthwise
+// convolution (on 6×6, so SAME pads one side only), a per-channel constant and a spatial mean; weights stored as
+// float16, uint8-quantized and float32.
+type tinyNet struct {
+	w1     []float32 // 3×3×2×3 HWIO
+	b1     []float32 // 3
+	dw     []float32 // 3×3×3×1 HWCM
+	c      []float32 // 3
+	json   []byte
+	weight []byte
+}
+
+func newTinyNet() tinyNet {
+	var n tinyNet
+	for i := range 3 * 3 * 2 * 3 {
+		n.w1 = append(n.w1, float32(i%7-3)/8) // exact in float16
+	}
+	n.b1 = []float32{0.5, -0.25, 0}
+	const scale, minV = 0.0625, -1.0
+	var dwq []byte
+	for i := range 3 * 3 * 3 {
+		q := byte((i * 5) % 33)
+		dwq = append(dwq, q)
+		n.dw = append(n.dw, float32(q)*scale+minV)
+	}
+	n.c = []float32{1, -2, 0.5}
+
+	var bin []byte
+	for _, v := range n.w1 {
+		bin = binary.LittleEndian.AppendUint16(bin, f16(v))
+	}
+	for _, v := range n.b1 {
+		bin = binary.LittleEndian.AppendUint32(bin, math.Float32bits(v))
+	}
+	bin = append(bin, dwq...)
+	for _, v := range n.c {
+		bin = binary.LittleEndian.AppendUint32(bin, math.Float32bits(v))
+	}
+	for _, v := range []int32{1, 2} {
+		bin = binary.LittleEndian.AppendUint32(bin, uint32(v))
+	}
+	n.weight = bin
+	shape4 := func(d ...int) map[string]any {
+		var dims []map[string]string
+		for _, x := range d {
+			dims = append(dims, map[string]string{"size": itoa(x)})
+		}
+		return map[string]any{"dim": dims}
+	}
+	nodes := []tfjsNode{
+		{Name: "x", Op: "Placeholder", Attr: map[string]any{"shape": map[string]any{"shape": shape4(1, 6, 6, 2)}}},
+		{Name: "w1", Op: "Const"}, {Name: "b1", Op: "Const"}, {Name: "dw", Op: "Const"}, {Name: "c", Op: "Const"}, {Name: "axes", Op: "Const"},
+		{Name: "conv", Op: "_FusedConv2D", Input: []string{"x", "w1", "b1"}, Attr: convAttrs(1, "BiasAdd", "Relu")},
+		{Name: "dconv", Op: "DepthwiseConv2dNative", Input: []string{"conv", "dw"}, Attr: convAttrs(2)},
+		{Name: "add", Op: "Add", Input: []string{"dconv", "c"}},
+		{Name: "mean", Op: "Mean", Input: []string{"add", "axes"}, Attr: map[string]any{"keep_dims": map[string]any{"b": true}}},
+		{Name: "out", Op: "Identity", Input: []string{"mean"}},
+	}
+	model := map[string]any{
+		"format":        "graph-model",
+		"modelTopology": map[string]any{"node": nodes},
+		"weightsManifest": []any{map[string]any{"paths": []string{"tiny.bin"}, "weights": []any{
+			map[string]any{"name": "w1", "shape": []int{3, 3, 2, 3}, "dtype": "float32", "quantization": map[string]any{"dtype": "float16", "original_dtype": "float32"}},
+			map[string]any{"name": "b1", "shape": []int{3}, "dtype": "float32"},
+			map[string]any{"name": "dw", "shape": []int{3, 3, 3, 1}, "dtype": "float32", "quantization": map[string]any{"dtype": "uint8", "scale": scale, "min": minV, "original_dtype": "float32"}},
+			map[string]any{"name": "c", "shape": []int{3}, "dtype": "float32"},
+			map[string]any{"name": "axes", "shape": []int{2}, "dtype": "int32"},
+		}}},
+		"signature": map[string]any{"outputs": map[string]any{
+			"conv": map[string]any{"name": "conv", "tensorShape": shape4(1, 6, 6, 3)},
+			"out":  map[string]any{"name": "out", "tensorShape": shape4(1, 1, 1, 3)},
+		}},
+	}
+	n.json, _ = json.Marshal(model)
+	return n
+}
+
+// conv2d is a plain NHWC convolution with TF's SAME padding; depthwise
+// when the kernel has one output per input channel (HWCM with M = 1).
+func conv2d(in []float32, h, w, ci int, k []float32, kh, kw, co, stride int, depthwise bool) ([]float32, int, int) {
+	oh, ow := (h+stride-1)/stride, (w+stride-1)/stride
+	pt := max((oh-1)*stride+kh-h, 0) / 2
+	pl := max((ow-1)*stride+kw-w, 0) / 2
+	out := make([]float32, oh*ow*co)
+	for y := range oh {
+		for x := range ow {
+			for o := range co {
+				var s float32
+				for ky := range kh {
+					for kx := range kw {
+						iy, ix := y*stride+ky-pt, x*stride+kx-pl
+						if iy < 0 || ix < 0 || iy >= h || ix >= w {
+							continue
+						}
+						if depthwise {
+							s += in[(iy*w+ix)*ci+o] * k[(ky*kw+kx)*ci+o]
+							continue
+						}
+						for i := range ci {
+							s += in[(iy*w+ix)*ci+i] * k[((ky*kw+kx)*ci+i)*co+o]
+						}
+					}
+				}
+				out[(y*ow+x)*co+o] = s
+			}
+		}
+	}
+	return out, oh, ow
+}
+
+// The converter's ONNX model, run by ONNX Runtime, computes what the TF.js
+// model means, computed here by hand in NHWC.
+func TestConvertTFJSMatchesTheGraph(t *testing.T) {
+	lib := ortLibrary(t)
+	net := newTinyNet()
+	tgz := tarball(t, map[string][]byte{"package/tiny.json": net.json, "package/tiny.bin": net.weight})
+	pkg := &Package{Name: "tiny", Version: "1.0.0", Integrity: integrity(tgz)}
+	reg := newRegistry(t, *pkg, tgz)
+	m := Model{Name: "tiny", Task: "detect", File: "tiny.onnx", Source: pkg, Convert: "tfjs",
+		Members: []Member{{Path: "package/tiny.json", SHA256: sum256(net.json)}, {Path: "package/tiny.bin", SHA256: sum256(net.weight)}},
+		Input:   Input{Name: "x_nhwc", Size: 6, Layout: "NHWC", Scale: 1}, Outputs: []string{"conv", "out"}}
+	in := Installer{Dir: t.TempDir(), Registry: reg.URL}
+	if err := in.InstallModel(context.Background(), m); err != nil {
+		if strings.Contains(err.Error(), "No module named") && os.Getenv("CI") != "true" {
+			t.Skip(err)
+		}
+		t.Fatal(err)
+	}
+	if !in.current(m, filepath.Join(in.Dir, m.File)) {
+		t.Error("the converted model's stamp does not vouch for it")
+	}
+
+	x := make([]float32, 6*6*2)
+	for i := range x {
+		x[i] = float32((i*7)%11)/4 - 1
+	}
+	conv, _, _ := conv2d(x, 6, 6, 2, net.w1, 3, 3, 3, 1, false)
+	for i := range conv {
+		conv[i] = max(0, conv[i]+net.b1[i%3])
+	}
+	d, oh, ow := conv2d(conv, 6, 6, 3, net.dw, 3, 3, 3, 2, true)
+	mean := make([]float32, 3)
+	for i, v := range d {
+		mean[i%3] += (v + net.c[i%3]) / float32(oh*ow)
+	}
+
+	got := runONNX(t, lib, filepath.Join(in.Dir, m.File), "x_nhwc", x, []string{"conv", "out"}, [][]int64{{1, 6, 6, 3}, {1, 1, 1, 3}})
+	for name, pair := range map[string][2][]float32{"conv": {got[0], conv}, "out": {got[1], mean}} {
+		for i := range pair[1] {
+			if math.Abs(float64(pair[0][i]-pair[1][i])) > 1e-4 {
+				t.Errorf("%s[%d] = %v, want %v", name, i, pair[0][i], pair[1][i])
+				break
+			}
+		}
+	}
+}
+
+func ortLibrary(t *testing.T) string {
+	dir := os.Getenv("CAM2DRIVE_MODELS_DIR")
+	lib := filepath.Join(dir, filepath.FromSlash(Builtin().Library.File))
+	if _, err := os.Stat(lib); dir == "" || err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no ONNX Runtime library at %s (run `make models`)", lib)
+		}
+		t.Skip("no ONNX Runtime library: run `make models` and test through make")
+	}
+	return lib
+}
+
+func runONNX(t *testing.T, lib, path, input string, x []float32, outputs []string, shapes [][]int64) [][]float32 {
+	t.Helper()
+	if !ort.IsInitialized() {
+		ort.SetSharedLibraryPath(lib)
+		if err := ort.InitializeEnvironment(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in, err := ort.NewTensor(ort.NewShape(1, 6, 6, 2), x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Destroy()
+	var outs []ort.Value
+	var res [][]float32
+	for _, s := range shapes {
+		o, err := ort.NewEmptyTensor[float32](ort.NewShape(s...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer o.Destroy()
+		outs = append(outs, o)
+	}
+	s, err := ort.NewAdvancedSession(path, []string{input}, outputs, []ort.Value{in}, outs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Destroy()
+	if err := s.Run(); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range outs {
+		res = append(res, o.(*ort.Tensor[float32]).GetData())
+	}
+	return res
+}
