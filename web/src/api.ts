@@ -184,6 +184,10 @@ export interface Camera {
   name: string;
   cloud_recording: boolean;
   ai_enabled: boolean;
+  /** In the HOLO4 beta (needs AI on). */
+  holo4: boolean;
+  /** HOLO4 algorithm ids chosen for the camera, in catalogue order (kept when it leaves the beta). */
+  algorithms: string[];
   /** Users allowed to see the camera; empty: every user holding the permission. */
   allowed_users: string[];
 }
@@ -201,7 +205,54 @@ export interface CameraPatch {
   name?: string;
   cloud_recording?: boolean;
   ai_enabled?: boolean;
+  holo4?: boolean;
+  algorithms?: string[];
   allowed_users?: string[];
+}
+
+/** A name in both languages. */
+export interface Names {
+  en: string;
+  fr: string;
+}
+
+export interface AiAlgorithm {
+  id: string;
+  name: string;
+  names: Names;
+}
+
+export interface AiPackage {
+  id: string;
+  name: string;
+  names: Names;
+  algorithms: AiAlgorithm[];
+}
+
+/** GET /ai/packages: the HOLO4 beta catalogue. */
+export interface AiCatalogue {
+  version: string;
+  packages: AiPackage[];
+}
+
+/** GET /ai/status: whether the model runtime runs on this server. */
+export interface AiStatus {
+  available: boolean;
+  reason_code: '' | 'ai_runtime_missing' | 'ai_models_missing' | 'ai_unavailable';
+  reason: string;
+  install: string;
+}
+
+export interface AiSubscription {
+  id: string;
+  org_id: string;
+  status: 'active' | 'cancelled';
+  camera_limit: number;
+  cameras_used: number;
+  /** HOLO4 package ids the subscription includes. */
+  packages: string[];
+  created_at: string;
+  cancelled_at?: string;
 }
 
 /** A detection type of the recordings filter (HOLO4 algorithm ids may follow). */
@@ -606,6 +657,26 @@ export class ApiClient {
   }
   updateCamera(orgId: string, cameraId: string, body: CameraPatch) {
     return this.patch<Camera>(`/orgs/${seg(orgId)}/cameras/${seg(cameraId)}`, body);
+  }
+
+  // --- AI ---------------------------------------------------------------------
+  aiPackages() {
+    return this.get<AiCatalogue>('/ai/packages');
+  }
+  aiStatus() {
+    return this.get<AiStatus>('/ai/status');
+  }
+  listAiSubscriptions(orgId: string) {
+    return this.get<List<AiSubscription>>(`/orgs/${seg(orgId)}/ai-subscriptions`);
+  }
+  createAiSubscription(orgId: string, body: { camera_limit: number; packages?: string[] }) {
+    return this.post<AiSubscription>(`/orgs/${seg(orgId)}/ai-subscriptions`, body);
+  }
+  updateAiSubscription(orgId: string, id: string, body: { camera_limit?: number; packages?: string[] }) {
+    return this.patch<AiSubscription>(`/orgs/${seg(orgId)}/ai-subscriptions/${seg(id)}`, body);
+  }
+  cancelAiSubscription(orgId: string, id: string) {
+    return this.post<AiSubscription>(`/orgs/${seg(orgId)}/ai-subscriptions/${seg(id)}/cancel`);
   }
 
   // --- recordings -------------------------------------------------------------

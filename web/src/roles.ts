@@ -38,6 +38,9 @@ export const AUDIT_ACTIONS = [
   'token.created',
   'token.revoked',
   'org.created',
+  'ai_subscription.created',
+  'ai_subscription.changed',
+  'ai_subscription.cancelled',
 ] as const;
 
 export const PERMISSION_KEYS = [

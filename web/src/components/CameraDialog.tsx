@@ -18,7 +18,10 @@ import CloseIcon from '@mui/icons-material/Close';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Camera, type CameraPatch, type User } from '../api';
+import { aiPatch } from '../ai';
 import { errorMessage, fieldErrors } from '../errors';
+import { useAi } from '../hooks/useAi';
+import { aiDraftOf, CameraAiSettings, type AiDraft } from './CameraAiSettings';
 
 interface Props {
   open: boolean;
@@ -37,7 +40,8 @@ export function CameraDialog({ open, orgId, camera, users, onClose, onSaved }: P
   const { t } = useTranslation();
   const [name, setName] = useState('');
   const [cloud, setCloud] = useState(false);
-  const [ai, setAi] = useState(false);
+  const [ai, setAi] = useState<AiDraft>({ ai: false, holo4: false, algorithms: [] });
+  const aiCtx = useAi(orgId, open);
   const [allowed, setAllowed] = useState<string[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
@@ -47,7 +51,7 @@ export function CameraDialog({ open, orgId, camera, users, onClose, onSaved }: P
     if (!open || !camera) return;
     setName(camera.name);
     setCloud(camera.cloud_recording);
-    setAi(camera.ai_enabled);
+    setAi(aiDraftOf(camera));
     setAllowed(camera.allowed_users ?? []);
     setErrors({});
     setError(null);
@@ -72,10 +76,11 @@ export function CameraDialog({ open, orgId, camera, users, onClose, onSaved }: P
     setErrors({});
     setError(null);
     setBusy(true);
-    const body: CameraPatch = { name: name.trim(), cloud_recording: cloud, ai_enabled: ai };
+    const body: CameraPatch = { name: name.trim(), cloud_recording: cloud, ...aiPatch(camera, ai) };
     if (users) body.allowed_users = allowed;
     try {
       const saved = await api.updateCamera(orgId, camera.id, body);
+      aiCtx.reload();
       onSaved(saved ?? { ...camera, ...body, allowed_users: body.allowed_users ?? camera.allowed_users });
     } catch (err) {
       const f = fieldErrors(err);
@@ -122,10 +127,7 @@ export function CameraDialog({ open, orgId, camera, users, onClose, onSaved }: P
               }
               label={t('wizard.cameras.cloud')}
             />
-            <FormControlLabel
-              control={<Switch checked={ai} onChange={(e) => setAi(e.target.checked)} slotProps={{ input: { 'data-testid': 'camera-ai' } as object }} />}
-              label={t('wizard.cameras.ai')}
-            />
+            {camera && <CameraAiSettings camera={camera} value={ai} onChange={setAi} ctx={aiCtx} />}
             {users ? (
               <Autocomplete
                 multiple

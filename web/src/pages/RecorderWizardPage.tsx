@@ -100,7 +100,7 @@ export default function RecorderWizardPage() {
       content = <DiskStep recorder={recorder} />;
       break;
     case 'ai':
-      content = <AiStep onSkip={() => go(4)} />;
+      content = <AiStep orgId={recorder.org_id} onSkip={() => go(4)} />;
       break;
     case 'cameras':
       content = <CamerasStep recorder={recorder} canView={can('cameras.view')} canEdit={can('cameras.manage')} onSkip={() => go(5)} />;

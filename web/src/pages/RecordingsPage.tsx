@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useSearchParams } from 'react-router-dom';
 import { api, type Camera, type Recording, type Site } from '../api';
+import { holo4Joined } from '../ai';
 import { EmptyState } from '../components/EmptyState';
 import { useNotify } from '../components/Notifier';
 import { usePageTitle } from '../components/ShellContext';
@@ -196,6 +197,9 @@ function Events({
   const [speed, setSpeed] = useState(1);
   const [olderWanted, setOlderWanted] = useState('');
   const [timelineDay, setTimelineDay] = useState<Day | null>(null);
+  // HOLO4 packages are listed once a camera of the site joined the beta (client guide §2.5).
+  const joined = holo4Joined(cameras);
+  const catalogue = useQuery(() => api.aiPackages(), [], joined);
 
   useEffect(() => onUrl(writeUrl(filters, rec?.id)), [filters, rec?.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -287,7 +291,12 @@ function Events({
         />
         <CameraSelect cameras={cameras} value={filters.cameraIds} onChange={(ids) => set({ cameraIds: ids })} />
         <PeriodPicker orgId={orgId} siteId={filters.siteId} cameraIds={filters.cameraIds} timeZone={tz} period={filters.period} onApply={(p: Period) => set({ period: p })} />
-        <DetectionFilter types={filters.types} onApply={(ty: DetectionKind[]) => set({ types: ty })} />
+        <DetectionFilter
+          types={filters.types}
+          onApply={(ty: DetectionKind[]) => set({ types: ty })}
+          joined={joined}
+          packages={joined ? (catalogue.data?.packages ?? []) : []}
+        />
       </Paper>
 
       {!cameras.length ? (

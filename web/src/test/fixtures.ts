@@ -1,5 +1,5 @@
 // Test data for the recorder, wizard and camera pages.
-import type { Camera, Connection, Health, Recorder, Site } from '../api';
+import type { AiCatalogue, AiStatus, AiSubscription, Camera, Connection, Health, Recorder, Site } from '../api';
 
 export const SITES: Site[] = [
   { id: 's1', org_id: 'o1', name: 'default site', timezone: 'Africa/Tunis', address: '', recorder_count: 1, created_at: '2026-01-01T00:00:00Z' },
@@ -35,6 +35,8 @@ export function makeCameras(n: number, over: Partial<Camera> = {}): Camera[] {
     name: `CH_${i + 1}`,
     cloud_recording: false,
     ai_enabled: false,
+    holo4: false,
+    algorithms: [],
     allowed_users: [],
     ...over,
   }));
@@ -70,3 +72,61 @@ export const HEALTH: Health = {
 };
 
 export const list = <T>(items: T[], total = items.length) => ({ items, total, next_cursor: '' });
+
+/** The HOLO4 catalogue as GET /ai/packages answers it (a French user). */
+export const CATALOGUE: AiCatalogue = {
+  version: '2026-08-21',
+  packages: [
+    {
+      id: 'construction_site',
+      name: 'Chantier de construction',
+      names: { en: 'Construction site', fr: 'Chantier de construction' },
+      algorithms: [
+        { id: 'no_helmet', name: "Détection d'absence de casque", names: { en: 'No helmet detection', fr: "Détection d'absence de casque" } },
+        {
+          id: 'no_vest',
+          name: "Détection d'absence de gilet haute visibilité",
+          names: { en: 'No high-visibility vest detection', fr: "Détection d'absence de gilet haute visibilité" },
+        },
+      ],
+    },
+    {
+      id: 'fun_at_work',
+      name: 'Moments drôles au travail',
+      names: { en: 'Fun moments at work', fr: 'Moments drôles au travail' },
+      algorithms: [
+        { id: 'coffee', name: "Détection de café chez un employé", names: { en: 'Employee coffee detection', fr: "Détection de café chez un employé" } },
+        { id: 'friendly_mood', name: "Détection d'une humeur amicale", names: { en: 'Friendly mood detection', fr: "Détection d'une humeur amicale" } },
+        { id: 'headphones', name: "Détection de la présence d'un casque audio", names: { en: 'Headphones detection', fr: "Détection de la présence d'un casque audio" } },
+      ],
+    },
+    {
+      id: 'urban',
+      name: 'Environnement urbain',
+      names: { en: 'Urban environment', fr: 'Environnement urbain' },
+      algorithms: [
+        {
+          id: 'no_helmet_two_wheeler',
+          name: "Détection d'absence de casque (deux-roues)",
+          names: { en: 'No helmet detection (two-wheelers)', fr: "Détection d'absence de casque (deux-roues)" },
+        },
+        { id: 'yellow_taxi', name: "Détection de la présence d'un taxi jaune", names: { en: 'Yellow taxi detection', fr: "Détection de la présence d'un taxi jaune" } },
+      ],
+    },
+  ],
+};
+
+export const AI_UP: AiStatus = { available: true, reason_code: '', reason: '', install: '' };
+
+export function makeAiSubscription(over: Partial<AiSubscription> = {}): AiSubscription {
+  return {
+    id: 'ai1',
+    org_id: 'o1',
+    status: 'active',
+    camera_limit: 2,
+    cameras_used: 1,
+    packages: ['construction_site', 'fun_at_work', 'urban'],
+    created_at: '2026-01-05T10:00:00Z',
+    ...over,
+  };
+}

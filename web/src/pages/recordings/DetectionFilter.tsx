@@ -1,20 +1,59 @@
-import { Box, Button, Checkbox, Divider, FormControlLabel, Popover, Typography } from '@mui/material';
+import { Box, Button, Checkbox, Collapse, Divider, FormControlLabel, IconButton, InputAdornment, Paper, Popover, TextField, Typography } from '@mui/material';
+import AutoAwesomeOutlinedIcon from '@mui/icons-material/AutoAwesomeOutlined';
+import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
+import SearchIcon from '@mui/icons-material/Search';
 import TuneOutlinedIcon from '@mui/icons-material/TuneOutlined';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { AiPackage } from '../../api';
+import { algorithmIds, nameIn, packageCount, toggleId, togglePackage } from '../../ai';
 import { DetectionIcon, useTypeLabel } from './DetectionIcon';
-import { DETECTION_TYPES, type DetectionKind } from './filters';
+import { DETECTION_TYPES, typesParam, type DetectionKind } from './filters';
 
-/** The detection filter (client guide §2.4): every type is selected by default. */
-export function DetectionFilter({ types, onApply }: { types: DetectionKind[]; onApply: (t: DetectionKind[]) => void }) {
-  const { t } = useTranslation();
+/** Case- and accent-insensitive "contains", for the filter's search box. */
+export function matches(text: string, search: string): boolean {
+  const norm = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return norm(text).includes(norm(search.trim()));
+}
+
+/**
+ * The detection filter (client guide §2.4, §2.5): the basic types, then —
+ * once a camera of the site joined the HOLO4 beta — the HOLO4 packages with
+ * their algorithms and counts like "1/2"; a search box, select all, remove
+ * all and Apply. Without a camera in the beta, an invitation to join it.
+ */
+export function DetectionFilter({
+  types,
+  onApply,
+  packages = [],
+  joined = false,
+}: {
+  types: DetectionKind[];
+  onApply: (t: DetectionKind[]) => void;
+  /** HOLO4 packages to list (empty until a camera joined and the catalogue is in). */
+  packages?: AiPackage[];
+  /** A camera of the site is in the HOLO4 beta. */
+  joined?: boolean;
+}) {
+  const { t, i18n } = useTranslation();
   const label = useTypeLabel();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [draft, setDraft] = useState<DetectionKind[]>(types);
-  const all = types.length === DETECTION_TYPES.length;
+  const [search, setSearch] = useState('');
+  const [open, setOpen] = useState<Record<string, boolean>>({});
+  const algs = algorithmIds(packages);
+  const order = [...DETECTION_TYPES, ...algs];
+  const shown = [...DETECTION_TYPES, ...algs];
+  const selected = shown.filter((k) => types.includes(k)).length;
+  const all = typesParam(types) === undefined;
 
-  const toggle = (k: DetectionKind) =>
-    setDraft((cur) => (cur.includes(k) ? cur.filter((x) => x !== k) : DETECTION_TYPES.filter((x) => x === k || cur.includes(x))));
+  const basic = DETECTION_TYPES.filter((k) => matches(label(k), search));
+  const pkgs = packages
+    .map((p) => {
+      const hit = matches(nameIn(p.names, i18n.language), search);
+      return { ...p, algorithms: hit ? p.algorithms : p.algorithms.filter((a) => matches(nameIn(a.names, i18n.language), search)) };
+    })
+    .filter((p) => p.algorithms.length > 0);
 
   return (
     <>
@@ -24,26 +63,40 @@ export function DetectionFilter({ types, onApply }: { types: DetectionKind[]; on
         startIcon={<TuneOutlinedIcon />}
         onClick={(e) => {
           setDraft(types);
+          setSearch('');
           setAnchor(e.currentTarget);
         }}
         data-testid="detections-button"
         aria-haspopup="dialog"
         sx={{ textTransform: 'none', fontWeight: 600, borderColor: all ? 'divider' : undefined, minHeight: 40, whiteSpace: 'nowrap' }}
       >
-        {all ? t('recordings.filter.detections') : t('recordings.filter.detectionsCount', { n: types.length, total: DETECTION_TYPES.length })}
+        {all ? t('recordings.filter.detections') : t('recordings.filter.detectionsCount', { n: selected, total: shown.length })}
       </Button>
       <Popover
         open={!!anchor}
         anchorEl={anchor}
         onClose={() => setAnchor(null)}
         anchorOrigin={{ vertical: 'bottom', horizontal: 'left' }}
-        slotProps={{ paper: { sx: { p: 2, mt: 0.5, width: 280 }, role: 'dialog', 'aria-label': t('recordings.filter.detections'), 'data-testid': 'detections-popover' } as object }}
+        slotProps={{
+          paper: { sx: { p: 2, mt: 0.5, width: 340, maxWidth: 'calc(100vw - 24px)' }, role: 'dialog', 'aria-label': t('recordings.filter.detections'), 'data-testid': 'detections-popover' } as object,
+        }}
       >
         <Typography variant="subtitle2" sx={{ mb: 1 }}>
           {t('recordings.filter.detections')}
         </Typography>
-        <Box sx={{ display: 'flex', gap: 1, mb: 1 }}>
-          <Button size="small" onClick={() => setDraft([...DETECTION_TYPES])} data-testid="detections-all">
+        <TextField
+          size="small"
+          fullWidth
+          placeholder={t('recordings.filter.search')}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          slotProps={{
+            htmlInput: { 'data-testid': 'detections-search', 'aria-label': t('recordings.filter.search') },
+            input: { startAdornment: <InputAdornment position="start"><SearchIcon fontSize="small" /></InputAdornment> },
+          }}
+        />
+        <Box sx={{ display: 'flex', gap: 1, my: 1 }}>
+          <Button size="small" onClick={() => setDraft([...shown])} data-testid="detections-all">
             {t('recordings.filter.selectAll')}
           </Button>
           <Button size="small" color="inherit" onClick={() => setDraft([])} data-testid="detections-none">
@@ -51,11 +104,13 @@ export function DetectionFilter({ types, onApply }: { types: DetectionKind[]; on
           </Button>
         </Box>
         <Divider />
-        <Box sx={{ display: 'flex', flexDirection: 'column', py: 1 }}>
-          {DETECTION_TYPES.map((k) => (
+        <Box sx={{ display: 'flex', flexDirection: 'column', py: 1, maxHeight: '50vh', overflowY: 'auto' }}>
+          {basic.map((k) => (
             <FormControlLabel
               key={k}
-              control={<Checkbox checked={draft.includes(k)} onChange={() => toggle(k)} slotProps={{ input: { 'data-testid': `detection-${k}` } as object }} />}
+              control={
+                <Checkbox checked={draft.includes(k)} onChange={() => setDraft((cur) => toggleId(cur, k, order))} slotProps={{ input: { 'data-testid': `detection-${k}` } as object }} />
+              }
               label={
                 <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
                   <DetectionIcon type={k} />
@@ -64,8 +119,72 @@ export function DetectionFilter({ types, onApply }: { types: DetectionKind[]; on
               }
             />
           ))}
+          {pkgs.length > 0 && (
+            <Typography variant="overline" color="text.secondary" sx={{ mt: 1, lineHeight: 2 }}>
+              {t('recordings.filter.holo4')}
+            </Typography>
+          )}
+          {pkgs.map((p) => {
+            const full = packages.find((x) => x.id === p.id)!;
+            const n = packageCount(full, draft);
+            const expanded = open[p.id] || (search.trim() !== '' && p.algorithms.length < full.algorithms.length);
+            return (
+              <Box key={p.id} data-testid={`detection-package-${p.id}`}>
+                <Box sx={{ display: 'flex', alignItems: 'center' }}>
+                  <IconButton
+                    size="small"
+                    onClick={() => setOpen((o) => ({ ...o, [p.id]: !expanded }))}
+                    aria-expanded={expanded}
+                    aria-label={nameIn(p.names, i18n.language)}
+                    data-testid={`detection-expand-${p.id}`}
+                    sx={{ transform: expanded ? 'rotate(0deg)' : 'rotate(-90deg)', transition: 'transform .15s' }}
+                  >
+                    <ExpandMoreIcon fontSize="small" />
+                  </IconButton>
+                  <FormControlLabel
+                    sx={{ flex: 1, mr: 0 }}
+                    control={
+                      <Checkbox
+                        checked={n.selected === n.total}
+                        indeterminate={n.selected > 0 && n.selected < n.total}
+                        onChange={() => setDraft((cur) => togglePackage(cur, full, order))}
+                        slotProps={{ input: { 'data-testid': `detection-package-box-${p.id}` } as object }}
+                      />
+                    }
+                    label={nameIn(p.names, i18n.language)}
+                  />
+                  <Typography variant="body2" color="text.secondary" sx={{ fontVariantNumeric: 'tabular-nums', minWidth: 32, textAlign: 'right' }} data-testid={`detection-count-${p.id}`}>
+                    {t('ai.count', n)}
+                  </Typography>
+                </Box>
+                <Collapse in={expanded}>
+                  <Box sx={{ display: 'flex', flexDirection: 'column', pl: 5 }}>
+                    {p.algorithms.map((a) => (
+                      <FormControlLabel
+                        key={a.id}
+                        control={
+                          <Checkbox
+                            size="small"
+                            checked={draft.includes(a.id)}
+                            onChange={() => setDraft((cur) => toggleId(cur, a.id, order))}
+                            slotProps={{ input: { 'data-testid': `detection-${a.id}` } as object }}
+                          />
+                        }
+                        label={
+                          <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+                            <DetectionIcon type={a.id} />
+                            <Typography variant="body2">{nameIn(a.names, i18n.language)}</Typography>
+                          </Box>
+                        }
+                      />
+                    ))}
+                  </Box>
+                </Collapse>
+              </Box>
+            );
+          })}
         </Box>
-        {draft.length === 0 && (
+        {draft.filter((k) => shown.includes(k)).length === 0 && (
           <Typography variant="caption" color="error" component="p" sx={{ mb: 1 }}>
             {t('recordings.filter.noneSelected')}
           </Typography>
@@ -73,15 +192,26 @@ export function DetectionFilter({ types, onApply }: { types: DetectionKind[]; on
         <Button
           fullWidth
           variant="contained"
-          disabled={draft.length === 0}
+          disabled={draft.filter((k) => shown.includes(k)).length === 0}
           data-testid="detections-apply"
           onClick={() => {
             setAnchor(null);
-            onApply(draft);
+            onApply(draft.filter((k) => shown.includes(k)));
           }}
         >
           {t('recordings.filter.apply')}
         </Button>
+        {!joined && (
+          <Paper variant="outlined" sx={{ mt: 2, p: 1.5, bgcolor: 'action.hover', borderStyle: 'dashed' }} data-testid="holo4-invite">
+            <Typography sx={{ fontWeight: 700, display: 'flex', alignItems: 'center', gap: 1 }}>
+              <AutoAwesomeOutlinedIcon fontSize="small" color="secondary" />
+              {t('ai.holo4Title')}
+            </Typography>
+            <Typography variant="body2" color="text.secondary">
+              {t('ai.holo4Text')}
+            </Typography>
+          </Paper>
+        )}
       </Popover>
     </>
   );

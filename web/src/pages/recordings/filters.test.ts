@@ -37,6 +37,10 @@ describe('defaults of the guide', () => {
     expect(typesParam([...DETECTION_TYPES])).toBeUndefined();
     expect(typesParam(['animal', 'person'])).toEqual(['person', 'animal']);
     expect(typesParam([])).toEqual([]);
+    // HOLO4 algorithms: after the basic types; with every basic type selected they add nothing.
+    expect(typesParam(['yellow_taxi', 'person', 'no_helmet'])).toEqual(['person', 'yellow_taxi', 'no_helmet']);
+    expect(typesParam(['no_helmet'])).toEqual(['no_helmet']);
+    expect(typesParam([...DETECTION_TYPES, 'no_helmet'])).toBeUndefined();
   });
 });
 
@@ -60,7 +64,9 @@ describe('URLs', () => {
   });
 
   it('ignores malformed values in the page URL', () => {
-    expect(readUrl(new URLSearchParams('from=2026-02-31&types=person,rocket'))).toEqual({ types: ['person'] });
+    expect(readUrl(new URLSearchParams('from=2026-02-31&types=person,Rocket!,a b'))).toEqual({ types: ['person'] });
+    // HOLO4 algorithm ids ride along (the catalogue is the API's, not the page's).
+    expect(readUrl(new URLSearchParams('types=no_helmet,person,no_helmet'))).toEqual({ types: ['person', 'no_helmet'] });
     // An end before the start is no period.
     expect(readUrl(new URLSearchParams('from=2026-02-05&to=2026-02-01')).period).toBeUndefined();
     // A start alone is that day.

@@ -3,9 +3,14 @@
 import type { Camera, RecordingCalendar, RecordingFilter, Site } from '../../api';
 import { DAY_END, DAY_START, dayPeriod, isDay, isTime, periodQuery, todayIn, type Day, type Period } from './dates';
 
-/** The detection types of the filter, in the order the guide names them. */
+/** The basic detection types of the filter, in the order the guide names them. */
 export const DETECTION_TYPES = ['motion', 'person', 'vehicle', 'animal'] as const;
-export type DetectionKind = (typeof DETECTION_TYPES)[number];
+/** A basic type or a HOLO4 algorithm id (client guide §2.5). */
+export type DetectionKind = string;
+
+/** What a HOLO4 algorithm id looks like (the catalogue itself comes from the API). */
+const ALGORITHM_ID = /^[a-z0-9][a-z0-9_]{0,63}$/;
+const isBasic = (t: string) => (DETECTION_TYPES as readonly string[]).includes(t);
 
 export interface Filters {
   siteId: string;
@@ -15,10 +20,16 @@ export interface Filters {
   types: DetectionKind[];
 }
 
-/** The `types` parameter: none when every type is selected (the default, which also keeps recordings without detections). */
+/**
+ * The `detections` (API) and `types` (page URL) parameter: none when every
+ * basic type is selected (the default, which also keeps recordings without
+ * detections: HOLO4 algorithms add nothing to it); otherwise the selected
+ * basic types in the guide's order, then the selected HOLO4 algorithms.
+ */
 export function typesParam(types: readonly string[]): string[] | undefined {
   const all = DETECTION_TYPES.every((t) => types.includes(t));
-  return all ? undefined : DETECTION_TYPES.filter((t) => types.includes(t));
+  if (all) return undefined;
+  return [...DETECTION_TYPES.filter((t) => types.includes(t)), ...new Set(types.filter((t) => !isBasic(t) && ALGORITHM_ID.test(t)))];
 }
 
 /** Site, cameras and types of the API filter. */
@@ -89,7 +100,8 @@ export function readUrl(search: URLSearchParams): UrlState {
     out.period = { start: from.day, startTime: from.time, end: to.day, endTime: to.time };
   }
   if (search.has('types')) {
-    out.types = DETECTION_TYPES.filter((t) => splitList(search.get('types')).includes(t));
+    const listed = splitList(search.get('types'));
+    out.types = [...DETECTION_TYPES.filter((t) => listed.includes(t)), ...new Set(listed.filter((t) => !isBasic(t) && ALGORITHM_ID.test(t)))];
   }
   const event = search.get('event');
   if (event) out.event = event;

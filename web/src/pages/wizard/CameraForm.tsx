@@ -4,6 +4,9 @@ import SaveOutlinedIcon from '@mui/icons-material/SaveOutlined';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Camera } from '../../api';
+import { aiPatch } from '../../ai';
+import { aiDraftOf, CameraAiSettings } from '../../components/CameraAiSettings';
+import type { AiContext } from '../../hooks/useAi';
 import { useNotify } from '../../components/Notifier';
 import { errorMessage, fieldErrors } from '../../errors';
 
@@ -52,17 +55,20 @@ export function CameraForm({
   camera,
   canEdit,
   onSaved,
+  ai: aiCtx,
 }: {
   orgId: string;
   camera: Camera;
   canEdit: boolean;
   onSaved: (c: Camera) => void;
+  /** The AI subscription and catalogue (loaded once by the step). */
+  ai: AiContext;
 }) {
   const { t } = useTranslation();
   const notify = useNotify();
   const [name, setName] = useState(camera.name);
   const [cloud, setCloud] = useState(camera.cloud_recording);
-  const [ai, setAi] = useState(camera.ai_enabled);
+  const [ai, setAi] = useState(aiDraftOf(camera));
   const [nameError, setNameError] = useState<string | undefined>();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -76,10 +82,11 @@ export function CameraForm({
     setNameError(undefined);
     setError(null);
     setBusy(true);
-    const body = { name: name.trim(), cloud_recording: cloud, ai_enabled: ai };
+    const body = { name: name.trim(), cloud_recording: cloud, ...aiPatch(camera, ai) };
     try {
       const saved = (await api.updateCamera(orgId, camera.id, body)) ?? { ...camera, ...body };
       notify(t('wizard.cameras.saved', { name: saved.name }));
+      aiCtx.reload();
       onSaved(saved);
     } catch (err) {
       const f = fieldErrors(err);
@@ -128,14 +135,7 @@ export function CameraForm({
           testId="camera-cloud"
           info={cloud ? t('wizard.cameras.cloudInfo') : t('wizard.cameras.cloudOffInfo')}
         />
-        <SwitchRow
-          label={t('wizard.cameras.ai')}
-          checked={ai}
-          onChange={setAi}
-          disabled={!canEdit}
-          testId="camera-ai"
-          info={ai ? t('wizard.cameras.aiInfo') : undefined}
-        />
+        <CameraAiSettings camera={camera} value={ai} onChange={setAi} ctx={aiCtx} disabled={!canEdit} />
         {canEdit && (
           <Box sx={{ display: 'flex', justifyContent: 'flex-end' }}>
             <Button type="submit" variant="contained" startIcon={<SaveOutlinedIcon />} disabled={busy} data-testid="camera-save">

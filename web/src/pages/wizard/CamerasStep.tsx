@@ -18,6 +18,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Camera, type Recorder } from '../../api';
 import { errorMessage } from '../../errors';
+import { useAi } from '../../hooks/useAi';
 import { useQuery } from '../../hooks/useQuery';
 import { CameraForm } from './CameraForm';
 import { StepHeader } from './StepHeader';
@@ -47,6 +48,7 @@ export function CamerasStep({
     [recorder.org_id, recorder.id, recorder.camera_count],
     canView,
   );
+  const ai = useAi(recorder.org_id, canView);
   const [cameras, setCameras] = useState<Camera[]>([]);
   const [filter, setFilter] = useState('');
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -134,6 +136,7 @@ export function CamerasStep({
                   orgId={recorder.org_id}
                   camera={selected}
                   canEdit={canEdit}
+                  ai={ai}
                   onSaved={(cam) => setCameras((list) => list.map((c) => (c.id === cam.id ? cam : c)))}
                 />
               ) : (
