@@ -11,7 +11,8 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 # python3-onnx and python3-numpy convert the pretrained models to ONNX once,
 # at `cam2drive models install`; inference itself needs no Python.
 # ffmpeg, and its libraries for the AV workers (cgo: internal/media/av).
-pkgs=(ca-certificates curl ffmpeg pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil-dev python3-onnx python3-numpy)
+# gcc: cgo (the ONNX Runtime binding; the runtime library itself is loaded at run time).
+pkgs=(ca-certificates curl ffmpeg gcc libc6-dev pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil-dev python3-onnx python3-numpy)
 if [ "$mode" = test ]; then
   # Browser tests, protocol test clients and a PostgreSQL server for the store suite.
   # darknet ships the test pictures the detector tests look at (dog, person, horses).
