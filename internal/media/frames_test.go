@@ -46,6 +46,11 @@ func TestFramesArgs(t *testing.T) {
 	if vf(fps) != "fps=0.5,scale=512:288:flags=bilinear,showinfo" {
 		t.Errorf("fps filter: %q", vf(fps))
 	}
+	for _, a := range [][]string{keys, fps} {
+		if i := slices.Index(a, "-skip_loop_filter"); i < 0 || i > in(a) || a[i+1] != "all" {
+			t.Errorf("clips are decoded without deblocking: %q", a)
+		}
+	}
 	if i := slices.Index(fps, "-threads"); i < 0 || i > in(fps) || fps[i+1] != "1" {
 		t.Errorf("threads is a decoder option: %q", fps)
 	}
