@@ -37,7 +37,7 @@ type Model struct {
 	SHA256  string   `json:"sha256"`  // of File when it is downloaded as is; "" when converted here
 	Source  *Package `json:"source"`  // nil: the operator put File there
 	Members []Member `json:"members"` // files of Source the model is made of
-	Convert string   `json:"convert"` // "tfjs" (Members[0] is the model.json) or "" (Members[0] is the ONNX file)
+	Convert string   `json:"convert"` // "tfjs" (Members[0] is the model.json; the ONNX input gets Input.Layout) or "" (Members[0] is the ONNX file)
 
 	Input   Input    `json:"input"`
 	Outputs []string `json:"outputs"` // ONNX output names, in the order the decoder reads them
@@ -97,7 +97,9 @@ func Builtin() Catalogue {
 				{Path: "package/models/centernet.json", SHA256: "bfb942eaacc5becf738d536663bc4580a0ae9e560722306e6d4dd7fe4a09de05"},
 				{Path: "package/models/centernet.bin", SHA256: "1b635a15009071f506f9f2b3519b31c072c534888989f30d269ffd44734ef7ef"},
 			},
-			Input:   Input{Name: "images", Size: 512, Layout: "NHWC", Scale: 1},
+			// TF.js's input is NHWC; converted with an NCHW input the letterbox
+			// writes what the convolutions read, sparing a transpose per frame.
+			Input:   Input{Name: "images", Size: 512, Layout: "NCHW", Scale: 1},
 			Outputs: []string{"tower_0/keypoints", "tower_0/wh"},
 			Decoder: "centernet",
 			License: "MIT (@vladmandic/human; MobileNetV3 CenterNet by 610265158/mobilenetv3_centernet)",

@@ -166,7 +166,7 @@ func (in Installer) convertTFJS(ctx context.Context, modelJSON, dst string, m Mo
 
 // converterArgs is the argv of the TF.js → ONNX converter for m.
 func converterArgs(script, modelJSON, dst string, m Model) []string {
-	return []string{script, modelJSON, dst, "--outputs", strings.Join(m.Outputs, ","), "--input-name", m.Input.Name}
+	return []string{script, modelJSON, dst, "--outputs", strings.Join(m.Outputs, ","), "--input-name", m.Input.Name, "--input-layout", m.Input.Layout}
 }
 
 func converterSum() string {

@@ -10,7 +10,10 @@ input is transposed once, every 4-D activation stays NCHW inside the graph
 reshaped to Cx1x1, axes remapped) and 4-D outputs are transposed back so the
 ONNX model's inputs and outputs have the TF.js model's shapes and names.
 
-Usage: tfjs2onnx.py MODEL_JSON OUT_ONNX [--outputs a,b] [--input-name NAME]
+Usage: tfjs2onnx.py MODEL_JSON OUT_ONNX [--outputs a,b] [--input-name NAME] [--input-layout NHWC|NCHW]
+
+--input-layout NCHW makes a 4-D input NCHW (callers that write NCHW spare
+the model a transpose of its largest tensor); outputs keep TF.js's layout.
 """
 import argparse
 import base64
@@ -78,11 +81,12 @@ def attr_f(node, key, default=0.0):
 
 
 class Converter:
-    def __init__(self, model, weights, outputs, input_name):
+    def __init__(self, model, weights, outputs, input_name, input_layout="NHWC"):
         self.nodes = {n["name"]: n for n in model["modelTopology"]["node"]}
         self.weights = weights
         self.outputs = outputs
         self.input_name = input_name
+        self.input_layout = input_layout
         self.onnx_nodes = []
         self.inits = {}
         self.layout = {}  # tensor name -> "nchw" (4-D activation) or "plain"
@@ -243,6 +247,12 @@ class Converter:
         dims = [int(d.get("size", -1)) for d in n["attr"]["shape"]["shape"].get("dim", [])]
         dims = [d if d > 0 else None for d in dims]
         iname = self.input_name or "input"
+        if len(dims) == 4 and self.input_layout == "NCHW":
+            # The caller writes NCHW itself: no transpose of the largest tensor.
+            self.graph_inputs.append(helper.make_tensor_value_info(iname, TensorProto.FLOAT, [dims[0], dims[3], dims[1], dims[2]]))
+            self.emit("Identity", [iname], [n["name"]])
+            self.layout[n["name"]] = "nchw"
+            return
         self.graph_inputs.append(helper.make_tensor_value_info(iname, TensorProto.FLOAT, dims))
         if len(dims) == 4:
             self.emit("Transpose", [iname], [n["name"]], perm=[0, 3, 1, 2])
@@ -500,11 +510,12 @@ def main():
     p.add_argument("out_onnx")
     p.add_argument("--outputs", default="", help="comma-separated output names (default: the signature's)")
     p.add_argument("--input-name", default="", help="name of the ONNX input (default: input)")
+    p.add_argument("--input-layout", default="NHWC", choices=["NHWC", "NCHW"], help="layout of a 4-D input (default: NHWC, as TF.js)")
     args = p.parse_args()
     model = json.load(open(args.model_json))
     outputs = [o for o in args.outputs.split(",") if o] or list(model["signature"]["outputs"].keys())
     weights = read_weights(args.model_json, model["weightsManifest"])
-    conv = Converter(model, weights, outputs, args.input_name)
+    conv = Converter(model, weights, outputs, args.input_name, args.input_layout)
     onnx_model = conv.convert()
     onnx.checker.check_model(onnx_model)
     tmp = args.out_onnx + ".tmp"
