@@ -84,7 +84,7 @@ func BindServe(fs *flag.FlagSet, c *Config) {
 // BindAI registers the flags that say where the AI runtime and models live;
 // `serve` and `models install` take them.
 func BindAI(fs *flag.FlagSet, c *Config) {
-	fs.StringVar(&c.ModelsDir, "models-dir", env("MODELS_DIR", DefaultModelsDir()), "directory of the ONNX Runtime library and the pretrained models (filled by `cam2drive models install`)")
+	fs.StringVar(&c.ModelsDir, "models-dir", env("MODELS_DIR", DefaultModelsDir()), "directory of the ONNX Runtime library and the pretrained models, filled by \"cam2drive models install\"")
 	fs.StringVar(&c.ORTLibrary, "onnxruntime-lib", env("ONNXRUNTIME_LIB", ""), "path of libonnxruntime.so (default: the one in --models-dir)")
 	fs.IntVar(&c.AIThreads, "ai-threads", envInt("AI_THREADS", 1), "CPU threads each model session uses per frame")
 }
