@@ -196,3 +196,38 @@ func TestUnavailableWithAnEmptyModelsDir(t *testing.T) {
 		}
 	}
 }
+
+func TestDetectAfterClose(t *testing.T) {
+	d := openDetector(t, Config{Sessions: 2})
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Detect(context.Background(), Frame{W: 1, H: 1, RGB: []byte{1, 2, 3}}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Detect after Close = %v, want ErrClosed", err)
+	}
+}
+
+// An operator's catalogue entry that does not fit the model file is
+// refused with what the file expects, not run on garbage.
+func TestOpenRefusesACatalogueEntryThatDoesNotFitTheModel(t *testing.T) {
+	src := modelsDir(t)
+	dir := t.TempDir()
+	if err := os.Symlink(filepath.Join(src, "centernet.onnx"), filepath.Join(dir, "centernet.onnx")); err != nil {
+		t.Fatal(err)
+	}
+	override := `{"default": "mine", "models": [{"name": "mine", "task": "detect", "file": "centernet.onnx",
+		"input": {"name": "images", "size": 640, "layout": "NCHW", "scale": 1},
+		"outputs": ["tower_0/keypoints", "tower_0/wh"], "decoder": "centernet"}]}`
+	os.WriteFile(filepath.Join(dir, "catalogue.json"), []byte(override), 0o644)
+	d, err := Open(Config{ModelsDir: dir, Library: filepath.Join(src, "lib", "libonnxruntime.so")})
+	if errors.Is(err, ErrUnavailable) && os.Getenv("CI") != "true" {
+		t.Skip(err)
+	}
+	if err == nil {
+		d.Close()
+		t.Fatal("Open accepted a 640 px entry for a 512 px model")
+	}
+	if !strings.Contains(err.Error(), "512") || !strings.Contains(err.Error(), "640") {
+		t.Errorf("error %q does not say what the model expects", err)
+	}
+}

@@ -39,6 +39,12 @@ var ortEnv struct {
 }
 
 func initRuntime(lib string) error {
+	if abs, err := filepath.Abs(lib); err == nil {
+		lib = abs
+	}
+	if real, err := filepath.EvalSymlinks(lib); err == nil {
+		lib = real
+	}
 	ortEnv.Lock()
 	defer ortEnv.Unlock()
 	if ort.IsInitialized() {
@@ -83,7 +89,7 @@ func Open(cfg Config) (Detector, error) {
 	if err := initRuntime(lib); err != nil {
 		return nil, fmt.Errorf("%w: loading %s: %v; %s", ErrUnavailable, lib, err, InstallHint(cfg.ModelsDir))
 	}
-	d := &onnxDetector{cfg: cfg, model: m, labels: m.ClassLabels(), pool: make(chan *session, cfg.Sessions)}
+	d := &onnxDetector{cfg: cfg, model: m, labels: m.ClassLabels(), pool: make(chan *session, cfg.Sessions), closed: make(chan struct{})}
 	for range cfg.Sessions {
 		s, err := newSession(path, m, cfg.Threads)
 		if err != nil {
@@ -124,8 +130,16 @@ type session struct {
 }
 
 func newSession(path string, m models.Model, threads int) (*session, error) {
-	_, outInfo, err := ort.GetInputOutputInfo(path)
+	inInfo, outInfo, err := ort.GetInputOutputInfo(path)
 	if err != nil {
+		return nil, err
+	}
+	sz := int64(m.Input.Size)
+	inShape := ort.NewShape(1, sz, sz, 3)
+	if m.Input.Layout == "NCHW" {
+		inShape = ort.NewShape(1, 3, sz, sz)
+	}
+	if err := checkInput(inInfo, m.Input.Name, inShape); err != nil {
 		return nil, err
 	}
 	shapes := map[string]ort.Shape{}
@@ -133,11 +147,6 @@ func newSession(path string, m models.Model, threads int) (*session, error) {
 		shapes[o.Name] = o.Dimensions
 	}
 	s := &session{}
-	sz := int64(m.Input.Size)
-	inShape := ort.NewShape(1, sz, sz, 3)
-	if m.Input.Layout == "NCHW" {
-		inShape = ort.NewShape(1, 3, sz, sz)
-	}
 	if s.in, err = ort.NewEmptyTensor[float32](inShape); err != nil {
 		return nil, err
 	}
@@ -174,6 +183,29 @@ func newSession(path string, m models.Model, threads int) (*session, error) {
 	return s, nil
 }
 
+// checkInput tells an operator whose catalogue entry does not fit the
+// model file what the file expects.
+func checkInput(info []ort.InputOutputInfo, name string, want ort.Shape) error {
+	var names []string
+	for _, in := range info {
+		if in.Name != name {
+			names = append(names, in.Name)
+			continue
+		}
+		got := in.Dimensions
+		if len(got) != len(want) {
+			return fmt.Errorf("input %q has shape %v, the catalogue says %v", name, got, want)
+		}
+		for i := range got {
+			if got[i] > 0 && got[i] != want[i] {
+				return fmt.Errorf("input %q has shape %v, the catalogue says %v", name, got, want)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("the model has no input %q (it has %v)", name, names)
+}
+
 func (s *session) destroy() {
 	if s.s != nil {
 		s.s.Destroy()
@@ -192,8 +224,12 @@ type onnxDetector struct {
 	labels []string
 	pool   chan *session
 	all    []*session
+	closed chan struct{}
 	once   sync.Once
 }
+
+// ErrClosed is returned by Detect after Close.
+var ErrClosed = errors.New("detector closed")
 
 func (d *onnxDetector) InputSize() int { return d.model.Input.Size }
 
@@ -205,7 +241,14 @@ func (d *onnxDetector) Detect(ctx context.Context, f Frame) ([]Object, error) {
 	}
 	var s *session
 	select {
+	case <-d.closed:
+		return nil, ErrClosed
+	default:
+	}
+	select {
 	case s = <-d.pool:
+	case <-d.closed:
+		return nil, ErrClosed
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -258,6 +301,7 @@ func (d *onnxDetector) decode(s *session) ([]candidate, error) {
 // Close waits for running frames and frees the sessions.
 func (d *onnxDetector) Close() error {
 	d.once.Do(func() {
+		close(d.closed)
 		for range d.all {
 			s := <-d.pool
 			s.destroy()
