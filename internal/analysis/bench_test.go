@@ -72,20 +72,23 @@ func BenchmarkAnalyze30s1080p(b *testing.B) {
 	if dir == "" {
 		dir = config.DefaultModelsDir()
 	}
-	det, err := detect.Open(detect.Config{ModelsDir: dir})
-	if err != nil {
-		b.Logf("no detector, motion only: %v", err)
-		det = nil
-	} else {
-		defer det.Close()
+	open := func(threads int) detect.Detector {
+		det, err := detect.Open(detect.Config{ModelsDir: dir, Threads: threads})
+		if err != nil {
+			b.Logf("no detector, motion only: %v", err)
+			return nil
+		}
+		b.Cleanup(func() { det.Close() })
+		return det
 	}
+	det, det2 := open(1), open(2) // --ai-threads 1 (the default) and 2
 	cases := []struct {
 		name string
 		det  detect.Detector
 		rate float64
 	}{
 		{"model+motion/2fps", det, 2}, {"model+motion/1fps", det, 1}, {"model+motion/0.5fps", det, 0.5}, {"model+motion/keyframes", det, 0},
-		{"motion/2fps", nil, 2}, {"motion/keyframes", nil, 0},
+		{"model-2threads+motion/2fps", det2, 2}, {"motion/2fps", nil, 2}, {"motion/keyframes", nil, 0},
 	}
 	for _, c := range cases {
 		if c.det == nil && c.name[:5] == "model" {
