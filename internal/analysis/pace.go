@@ -7,7 +7,8 @@ import (
 
 // Rates are the sampling rates the analysis steps through, best first, in
 // frames per second of video; 0 is key frames only (the decoder skips the
-// other frames: about a sixth of the cost of 1 frame/s).
+// other frames: on a 1080p clip with a key frame every 2 s, a quarter of
+// the CPU of 2 frames/s and a third of 1 frame/s).
 var Rates = []float64{2, 1, 0.5, 0}
 
 // Pace defaults.
