@@ -184,6 +184,48 @@ func TestSessionPoolWaitsAndHonoursContext(t *testing.T) {
 	}
 }
 
+// Frames from many goroutines share the sessions and each gets its own
+// answer (run with -race).
+func TestConcurrentFramesGetTheirOwnObjects(t *testing.T) {
+	d := openDetector(t, Config{Sessions: 2})
+	pics := map[string]string{"dog.jpg": "bicycle", "horses.jpg": "horse", "person.jpg": "person"}
+	frames := map[string]Frame{}
+	for p := range pics {
+		frames[p] = darknetPicture(t, p)
+	}
+	errs := make(chan error, 12)
+	for i := range 12 {
+		go func() {
+			p := []string{"dog.jpg", "horses.jpg", "person.jpg"}[i%3]
+			objs, err := d.Detect(context.Background(), frames[p])
+			switch {
+			case err != nil:
+				errs <- err
+			case len(objs) == 0 || (p != "dog.jpg" && objs[0].Class != pics[p]):
+				errs <- fmt.Errorf("%s: best object %v, want a %s", p, objs, pics[p])
+			case p == "dog.jpg" && !hasClass(objs, "bicycle"):
+				errs <- fmt.Errorf("%s: no bicycle in %v", p, objs)
+			default:
+				errs <- nil
+			}
+		}()
+	}
+	for range 12 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func hasClass(objs []Object, class string) bool {
+	for _, o := range objs {
+		if o.Class == class {
+			return true
+		}
+	}
+	return false
+}
+
 func TestUnavailableWithAnEmptyModelsDir(t *testing.T) {
 	dir := t.TempDir()
 	_, err := Open(Config{ModelsDir: dir})
