@@ -200,7 +200,7 @@ func TestAICatalogueAndStatus(t *testing.T) {
 	}
 	f.aiDown.Store(&cam2drive.Error{Code: cam2drive.CodeUnavailable, Key: "ai_models_missing"})
 	f.as(t, f.Viewer, "GET", "/ai/status", nil).want(t, 200, "status").decode(t, &s)
-	if s.Available || s.ReasonCode != "ai_models_missing" || s.Reason != "IA indisponible : les modèles d'IA ne sont pas installés sur ce serveur." || s.Install == "" {
+	if s.Available || s.ReasonCode != "ai_models_missing" || s.Reason != "Les modèles d'IA ne sont pas installés sur ce serveur." || s.Install == "" {
 		t.Errorf("status without models = %+v", s)
 	}
 	f.Server.AIStatus = nil

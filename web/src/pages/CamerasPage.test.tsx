@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Camera, User } from '../api';
-import { list, makeCameras } from '../test/fixtures';
+import { AI_UP, CATALOGUE, list, makeAiSubscription, makeCameras } from '../test/fixtures';
 import { makeMe, mockFetch, renderApp } from '../test/utils';
 import CamerasPage, { numberFilter } from './CamerasPage';
 
@@ -119,6 +119,87 @@ describe('CamerasPage', () => {
     await waitFor(() => expect(calls.some((c) => c.method === 'PATCH')).toBe(true));
     expect(calls.find((c) => c.method === 'PATCH')!.body).not.toHaveProperty('allowed_users');
     expect(calls.some((c) => c.url.includes('/users'))).toBe(false);
+  });
+
+  describe('AI and the HOLO4 beta', () => {
+    const AI_PERMS = [...ALL, 'subscriptions.view'];
+    const ai = (sub: object | null, status = AI_UP) =>
+      backend((c) => {
+        if (c.url === '/api/v1/ai/packages') return { body: CATALOGUE };
+        if (c.url === '/api/v1/ai/status') return { body: status };
+        if (c.url === '/api/v1/orgs/o1/ai-subscriptions') return { body: list(sub ? [sub] : []) };
+        if (c.method === 'PATCH') return { body: { ...CAMERAS[0], ...(c.body as object) } };
+        return undefined;
+      });
+
+    it('joins the beta and chooses algorithms of the subscription\'s packages, counted "1/2"', async () => {
+      const { calls } = ai(makeAiSubscription({ packages: ['construction_site', 'urban'], cameras_used: 0 }));
+      render(AI_PERMS);
+      const rows = await screen.findAllByTestId('camera-row');
+      fireEvent.click(within(rows[0]).getByTestId('camera-edit'));
+      const dialog = await screen.findByTestId('camera-dialog');
+      await waitFor(() => expect(within(dialog).getByTestId('ai-usage')).toHaveTextContent('IA : 0 caméra(s) sur 2 autorisée(s)'));
+      expect(within(dialog).queryByTestId('ai-unavailable')).toBeNull();
+      fireEvent.click(within(dialog).getByTestId('camera-ai'));
+      expect(within(dialog).getByTestId('holo4-section')).toHaveTextContent('Participez à la BETA HOLO4');
+      expect(within(dialog).getByTestId('holo4-section')).toHaveTextContent(
+        "Activez les nouveaux algorithmes gratuitement et construisons ensemble l'avenir de la vidéosurveillance intelligente.",
+      );
+      expect(within(dialog).queryByTestId('holo4-packages')).toBeNull();
+      fireEvent.click(within(dialog).getByLabelText('Rejoindre la bêta HOLO4'));
+      expect(within(dialog).getByTestId('holo4-package-construction_site')).toHaveTextContent('Chantier de construction');
+      expect(within(dialog).queryByTestId('holo4-package-fun_at_work')).toBeNull();
+      fireEvent.click(within(dialog).getByLabelText("Détection de la présence d'un taxi jaune"));
+      fireEvent.click(within(dialog).getByTestId('holo4-package-box-construction_site'));
+      expect(within(dialog).getByTestId('holo4-count-construction_site')).toHaveTextContent('2/2');
+      fireEvent.click(within(dialog).getByLabelText("Détection d'absence de gilet haute visibilité"));
+      expect(within(dialog).getByTestId('holo4-count-construction_site')).toHaveTextContent('1/2');
+      expect(within(dialog).getByTestId('holo4-count-urban')).toHaveTextContent('1/2');
+      fireEvent.click(within(dialog).getByTestId('camera-save'));
+      await waitFor(() => expect(calls.some((c) => c.method === 'PATCH')).toBe(true));
+      expect(calls.find((c) => c.method === 'PATCH')!.body).toEqual({
+        name: 'CH_1',
+        cloud_recording: false,
+        ai_enabled: true,
+        holo4: true,
+        algorithms: ['no_helmet', 'yellow_taxi'],
+        allowed_users: [],
+      });
+    });
+
+    it('keeps AI off with the reason when there is no subscription or it is full, and says when AI is unavailable', async () => {
+      const down = { available: false, reason_code: 'ai_runtime_missing', reason: "Le moteur d'IA n'est pas installé.", install: 'Demandez à votre administrateur.' };
+      ai(makeAiSubscription({ camera_limit: 1, cameras_used: 1 }), down as typeof AI_UP);
+      render(AI_PERMS);
+      const rows = await screen.findAllByTestId('camera-row');
+      fireEvent.click(within(rows[0]).getByTestId('camera-edit'));
+      const dialog = await screen.findByTestId('camera-dialog');
+      expect(await within(dialog).findByTestId('ai-blocked')).toHaveTextContent('Les 1 caméra(s) de votre abonnement IA utilisent déjà');
+      expect(within(dialog).getByTestId('camera-ai')).toBeDisabled();
+      expect(within(dialog).getByTestId('ai-unavailable')).toHaveTextContent("IA indisponibleLe moteur d'IA n'est pas installé. Demandez à votre administrateur.");
+    });
+
+    it('lets a camera already using AI change under a full subscription', async () => {
+      ai(makeAiSubscription({ camera_limit: 1, cameras_used: 1 }));
+      render(AI_PERMS);
+      const rows = await screen.findAllByTestId('camera-row');
+      fireEvent.click(within(rows[2]).getByTestId('camera-edit'));
+      const dialog = await screen.findByTestId('camera-dialog');
+      await waitFor(() => expect(within(dialog).getByTestId('ai-usage')).toHaveTextContent('1 caméra(s) sur 1'));
+      expect(within(dialog).getByTestId('camera-ai')).toBeChecked();
+      expect(within(dialog).getByTestId('camera-ai')).not.toBeDisabled();
+      expect(within(dialog).queryByTestId('ai-blocked')).toBeNull();
+    });
+
+    it('explains that there is no AI subscription', async () => {
+      ai(null);
+      render(AI_PERMS);
+      const rows = await screen.findAllByTestId('camera-row');
+      fireEvent.click(within(rows[0]).getByTestId('camera-edit'));
+      const dialog = await screen.findByTestId('camera-dialog');
+      expect(await within(dialog).findByTestId('ai-blocked')).toHaveTextContent('Aucun abonnement IA actif : contactez votre revendeur');
+      expect(within(dialog).getByTestId('camera-ai')).toBeDisabled();
+    });
   });
 
   it('hides Modifier without cameras.manage', async () => {

@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Camera, Recorder } from '../api';
-import { CONNECTION, HEALTH, list, makeCameras, makeRecorder, SITES } from '../test/fixtures';
+import { AI_UP, CATALOGUE, CONNECTION, HEALTH, list, makeAiSubscription, makeCameras, makeRecorder, SITES } from '../test/fixtures';
 import { makeMe, mockFetch, renderApp, type Call } from '../test/utils';
 import RecorderWizardPage, { stepFromQuery } from './RecorderWizardPage';
 import { filterCameras } from './wizard/CamerasStep';
@@ -156,6 +156,50 @@ describe('RecorderWizardPage', () => {
     expect(patch.url).toBe('/api/v1/orgs/o1/cameras/c2');
     expect(patch.body).toEqual({ name: 'Entrée', cloud_recording: true, ai_enabled: false });
     expect(screen.getByTestId('camera-usage')).toHaveTextContent('1 caméra(s) sur 4');
+  });
+
+  describe('AI subscription (step 3) and per-camera AI (step 4)', () => {
+    const AI_PERMS = [...ALL, 'subscriptions.view'];
+    const withAi = (subs: object[], cameras = makeCameras(8)) =>
+      backend({
+        cameras,
+        extra: (c) => {
+          if (c.url === '/api/v1/ai/packages') return { body: CATALOGUE };
+          if (c.url === '/api/v1/ai/status') return { body: AI_UP };
+          if (c.url === '/api/v1/orgs/o1/ai-subscriptions') return { body: list(subs) };
+          return undefined;
+        },
+      });
+
+    it("step 3 shows the active subscription's cameras used / limit and packages, and Passer goes to step 4", async () => {
+      withAi([makeAiSubscription({ id: 'old', status: 'cancelled', camera_limit: 9 }), makeAiSubscription({ camera_limit: 4, cameras_used: 1, packages: ['urban'] })]);
+      render(3, AI_PERMS);
+      expect(await screen.findByTestId('ai-usage')).toHaveTextContent('1 / 4');
+      expect(screen.getByTestId('ai-packages')).toHaveTextContent('Environnement urbain');
+      expect(screen.getByTestId('ai-next')).toHaveTextContent("Activez l'IA caméra par caméra à l'étape suivante");
+      fireEvent.click(screen.getByTestId('wizard-skip'));
+      expect(await screen.findByText('Étape 4')).toBeInTheDocument();
+    });
+
+    it('step 3 explains how to get a subscription when there is none', async () => {
+      withAi([makeAiSubscription({ status: 'cancelled' })]);
+      render(3, AI_PERMS);
+      expect(await screen.findByTestId('ai-missing')).toHaveTextContent(
+        'Contactez votre revendeur pour activer un abonnement IA, qui vous permettra de consulter vos enregistrements avec les détections IA.',
+      );
+      expect(screen.queryByTestId('ai-usage')).toBeNull();
+    });
+
+    it('step 4 keeps AI off on a camera when the subscription is full', async () => {
+      withAi([makeAiSubscription({ camera_limit: 1, cameras_used: 1 })], makeCameras(2).map((c, i) => ({ ...c, ai_enabled: i === 0 })));
+      render(4, AI_PERMS);
+      fireEvent.click((await screen.findAllByTestId('camera-item'))[1]);
+      const form = screen.getByTestId('camera-form');
+      expect(await within(form).findByTestId('ai-blocked')).toHaveTextContent('utilisent déjà');
+      expect(within(form).getByTestId('camera-ai')).toBeDisabled();
+      fireEvent.click(screen.getAllByTestId('camera-item')[0]);
+      expect(within(screen.getByTestId('camera-form')).getByTestId('camera-ai')).not.toBeDisabled();
+    });
   });
 
   it('step 4 shows the server message of a 409 camera_limit', async () => {

@@ -78,7 +78,7 @@ export function DetectionFilter({
         onClose={() => setAnchor(null)}
         anchorOrigin={{ vertical: 'bottom', horizontal: 'left' }}
         slotProps={{
-          paper: { sx: { p: 2, mt: 0.5, width: 340, maxWidth: 'calc(100vw - 24px)' }, role: 'dialog', 'aria-label': t('recordings.filter.detections'), 'data-testid': 'detections-popover' } as object,
+          paper: { sx: { p: 2, mt: 0.5, width: 380, maxWidth: 'calc(100vw - 24px)' }, role: 'dialog', 'aria-label': t('recordings.filter.detections'), 'data-testid': 'detections-popover' } as object,
         }}
       >
         <Typography variant="subtitle2" sx={{ mb: 1 }}>
@@ -95,7 +95,7 @@ export function DetectionFilter({
             input: { startAdornment: <InputAdornment position="start"><SearchIcon fontSize="small" /></InputAdornment> },
           }}
         />
-        <Box sx={{ display: 'flex', gap: 1, my: 1 }}>
+        <Box sx={{ display: 'flex', gap: 1, my: 1, '& .MuiButton-root': { whiteSpace: 'nowrap' } }}>
           <Button size="small" onClick={() => setDraft([...shown])} data-testid="detections-all">
             {t('recordings.filter.selectAll')}
           </Button>

@@ -1,0 +1,53 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { CATALOGUE } from '../../test/fixtures';
+import { makeMe, renderApp } from '../../test/utils';
+import { DetectionFilter, matches } from './DetectionFilter';
+import { DETECTION_TYPES } from './filters';
+
+async function open(props: Partial<Parameters<typeof DetectionFilter>[0]> = {}) {
+  const onApply = vi.fn();
+  renderApp(<DetectionFilter types={[...DETECTION_TYPES]} onApply={onApply} {...props} />, { me: makeMe(), route: '/recordings', path: '/recordings' });
+  fireEvent.click(await screen.findByTestId('detections-button'));
+  return { onApply, pop: await screen.findByTestId('detections-popover') };
+}
+
+describe('DetectionFilter', () => {
+  it('invites to the HOLO4 beta while no camera joined, and lists no package', async () => {
+    const { pop } = await open();
+    expect(within(pop).getByTestId('holo4-invite')).toHaveTextContent('Participez à la BETA HOLO4');
+    expect(within(pop).queryByTestId('detection-package-urban')).toBeNull();
+  });
+
+  it('lists the packages with "selected/available" counts; a package box selects all its algorithms', async () => {
+    const { pop, onApply } = await open({ types: ['person', 'no_vest'], packages: CATALOGUE.packages, joined: true });
+    expect(within(pop).queryByTestId('holo4-invite')).toBeNull();
+    expect(within(pop).getByTestId('detection-count-construction_site')).toHaveTextContent('1/2');
+    expect(within(pop).getByTestId('detection-count-fun_at_work')).toHaveTextContent('0/3');
+    expect(within(pop).getByTestId('detection-count-urban')).toHaveTextContent('0/2');
+    fireEvent.click(within(pop).getByTestId('detection-package-box-urban'));
+    expect(within(pop).getByTestId('detection-count-urban')).toHaveTextContent('2/2');
+    fireEvent.click(within(pop).getByTestId('detections-apply'));
+    expect(onApply).toHaveBeenCalledWith(['person', 'no_vest', 'no_helmet_two_wheeler', 'yellow_taxi']);
+  });
+
+  it('counts the types on the button, searches, selects all and removes all', async () => {
+    const { pop, onApply } = await open({ types: ['person', 'no_vest'], packages: CATALOGUE.packages, joined: true });
+    expect(screen.getByTestId('detections-button')).toHaveTextContent('Détections (2/11)');
+    fireEvent.change(within(pop).getByTestId('detections-search'), { target: { value: 'cafe' } });
+    // Accents don't matter; only the matching algorithm and its package stay.
+    expect(within(pop).getByTestId('detection-coffee')).toBeInTheDocument();
+    expect(within(pop).queryByTestId('detection-package-urban')).toBeNull();
+    expect(within(pop).queryByTestId('detection-person')).toBeNull();
+    fireEvent.click(within(pop).getByTestId('detections-none'));
+    expect(within(pop).getByTestId('detections-apply')).toBeDisabled();
+    fireEvent.click(within(pop).getByTestId('detections-all'));
+    fireEvent.click(within(pop).getByTestId('detections-apply'));
+    expect(onApply.mock.calls[0][0]).toHaveLength(11);
+  });
+
+  it('matches without case or accents', () => {
+    expect(matches('Détection de café chez un employé', 'CAFE')).toBe(true);
+    expect(matches('Environnement urbain', 'taxi')).toBe(false);
+  });
+});
