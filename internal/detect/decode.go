@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"math"
 	"sort"
 )
 
@@ -17,10 +18,15 @@ type candidate struct {
 // box's left, top, right and bottom in input pixels. A cell is an object
 // where its score beats threshold and is the largest of its 3×3
 // neighbourhood in that class (the 3×3 max-pool of the original graph);
-// the topK best are kept.
-func decodeCenterNet(heat, wh []float32, gh, gw, classes, stride int, threshold float32, topK int) ([]candidate, error) {
+// the topK best are kept. With logits, heat holds the scores before their
+// sigmoid, which is monotonic: peaks are the same, and only they pay for it.
+func decodeCenterNet(heat, wh []float32, gh, gw, classes, stride int, threshold float32, topK int, logits bool) ([]candidate, error) {
 	if len(heat) != gh*gw*classes || len(wh) != gh*gw*4 {
 		return nil, fmt.Errorf("centernet: outputs of %d and %d values, want %d×%d×%d and %d×%d×4", len(heat), len(wh), gh, gw, classes, gh, gw)
+	}
+	cut := threshold
+	if logits {
+		cut = float32(math.Log(float64(threshold) / (1 - float64(threshold))))
 	}
 	var out []candidate
 	for y := range gh {
@@ -28,12 +34,16 @@ func decodeCenterNet(heat, wh []float32, gh, gw, classes, stride int, threshold 
 			cell := (y*gw + x) * classes
 			for c := range classes {
 				s := heat[cell+c]
-				if s < threshold || !isPeak(heat, gh, gw, classes, y, x, c, s) {
+				if s < cut || !isPeak(heat, gh, gw, classes, y, x, c, s) {
 					continue
+				}
+				score := s
+				if logits {
+					score = float32(1 / (1 + math.Exp(-float64(s))))
 				}
 				d := wh[(y*gw+x)*4:]
 				cx, cy := float32(x*stride), float32(y*stride)
-				out = append(out, candidate{class: c, score: s, x1: cx - d[0], y1: cy - d[1], x2: cx + d[2], y2: cy + d[3]})
+				out = append(out, candidate{class: c, score: score, x1: cx - d[0], y1: cy - d[1], x2: cx + d[2], y2: cy + d[3]})
 			}
 		}
 	}

@@ -136,7 +136,7 @@ func TestDecodeCenterNet(t *testing.T) {
 	set(1, 2, 0, 0.8, 1, 1, 1, 1) // its neighbour: not a peak
 	set(1, 2, 1, 0.5, 1, 1, 1, 1) // class 1 at the same cell: its own peak
 	set(3, 3, 0, 0.2, 1, 1, 1, 1) // below threshold
-	got, err := decodeCenterNet(heat, wh, gh, gw, classes, stride, 0.3, 10)
+	got, err := decodeCenterNet(heat, wh, gh, gw, classes, stride, 0.3, 10, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,11 +152,26 @@ func TestDecodeCenterNet(t *testing.T) {
 			t.Errorf("decode[%d] = %+v, want %+v", i, got[i], want[i])
 		}
 	}
-	if got, _ := decodeCenterNet(heat, wh, gh, gw, classes, stride, 0.3, 1); len(got) != 1 || got[0].score != 0.9 {
+	if got, _ := decodeCenterNet(heat, wh, gh, gw, classes, stride, 0.3, 1, false); len(got) != 1 || got[0].score != 0.9 {
 		t.Errorf("top 1 = %+v, want the 0.9 peak only", got)
 	}
-	if _, err := decodeCenterNet(heat[:5], wh, gh, gw, classes, stride, 0.3, 10); err == nil {
+	if _, err := decodeCenterNet(heat[:5], wh, gh, gw, classes, stride, 0.3, 10, false); err == nil {
 		t.Error("a heat-map of the wrong size decoded without error")
+	}
+	// The same heat-map as logits gives the same objects and scores.
+	logit := func(p float32) float32 { return float32(math.Log(float64(p) / (1 - float64(p)))) }
+	for i, v := range heat {
+		heat[i] = logit(max(v, 1e-6))
+	}
+	got, _ = decodeCenterNet(heat, wh, gh, gw, classes, stride, 0.3, 10, true)
+	if len(got) != len(want) {
+		t.Fatalf("decode logits = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		g := got[i]
+		if g.class != want[i].class || !near(g.score, want[i].score) || g.x1 != want[i].x1 || g.y2 != want[i].y2 {
+			t.Errorf("decode logits[%d] = %+v, want %+v", i, g, want[i])
+		}
 	}
 }
 

@@ -287,7 +287,7 @@ func (d *onnxDetector) decode(s *session) ([]candidate, error) {
 			return nil, fmt.Errorf("centernet: heat-map of shape %v, want 1×H×W×classes and a wh output", heat)
 		}
 		gh, gw, classes := int(heat[1]), int(heat[2]), int(heat[3])
-		return decodeCenterNet(s.outs[0].GetData(), s.outs[1].GetData(), gh, gw, classes, d.model.Input.Size/gw, d.cfg.Threshold, topK)
+		return decodeCenterNet(s.outs[0].GetData(), s.outs[1].GetData(), gh, gw, classes, d.model.Input.Size/gw, d.cfg.Threshold, topK, d.model.Logits)
 	case "yolov8":
 		shape := s.outs[0].GetShape()
 		if len(shape) != 3 {

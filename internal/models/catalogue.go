@@ -42,7 +42,10 @@ type Model struct {
 	Input   Input    `json:"input"`
 	Outputs []string `json:"outputs"` // ONNX output names, in the order the decoder reads them
 	Decoder string   `json:"decoder"` // "centernet" or "yolov8"
-	Labels  []string `json:"labels"`  // class names by index; empty = COCO 80
+	// Logits says the CenterNet heat-map output is taken before its sigmoid:
+	// the decoder then applies it to the peaks only, not to every cell.
+	Logits  bool     `json:"logits"`
+	Labels  []string `json:"labels"` // class names by index; empty = COCO 80
 	License string   `json:"license"`
 }
 
@@ -99,9 +102,11 @@ func Builtin() Catalogue {
 			},
 			// TF.js's input is NHWC; converted with an NCHW input the letterbox
 			// writes what the convolutions read, sparing a transpose per frame.
-			Input:   Input{Name: "images", Size: 512, Layout: "NCHW", Scale: 1},
-			Outputs: []string{"tower_0/keypoints", "tower_0/wh"},
-			Decoder: "centernet",
+			Input: Input{Name: "images", Size: 512, Layout: "NCHW", Scale: 1},
+			// The class logits rather than tower_0/keypoints, their sigmoid:
+			// 128×128×80 sigmoids cost ~2 ms a frame, the decoder needs a few.
+			Outputs: []string{"tower_0/CenternetHead/centernet_cls_output/BiasAdd", "tower_0/wh"},
+			Decoder: "centernet", Logits: true,
 			License: "MIT (@vladmandic/human; MobileNetV3 CenterNet by 610265158/mobilenetv3_centernet)",
 		}},
 	}

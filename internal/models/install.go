@@ -64,6 +64,7 @@ type stamp struct {
 	SHA256    string `json:"sha256"`    // of the ONNX file
 	Source    string `json:"source"`    // integrity of the package it came from
 	Converter string `json:"converter"` // sha256 of the converter script
+	Args      string `json:"args"`      // what the catalogue asked of it (outputs, input)
 }
 
 // InstallModel puts m's ONNX file in the models dir, converting it when
@@ -107,7 +108,7 @@ func (in Installer) InstallModel(ctx context.Context, m Model) error {
 	if err != nil {
 		return err
 	}
-	st, _ := json.Marshal(stamp{SHA256: sum, Source: m.Source.Integrity, Converter: converterSum()})
+	st, _ := json.Marshal(stamp{SHA256: sum, Source: m.Source.Integrity, Converter: converterSum(), Args: stampArgs(m)})
 	if err := os.WriteFile(dst+".stamp", st, 0o644); err != nil {
 		return err
 	}
@@ -131,7 +132,7 @@ func (in Installer) current(m Model, dst string) bool {
 		return false
 	}
 	var st stamp
-	if json.Unmarshal(b, &st) != nil || st.Source != m.Source.Integrity || st.Converter != converterSum() {
+	if json.Unmarshal(b, &st) != nil || st.Source != m.Source.Integrity || st.Converter != converterSum() || st.Args != stampArgs(m) {
 		return false
 	}
 	return checkFile(dst, st.SHA256) == nil
@@ -167,6 +168,11 @@ func (in Installer) convertTFJS(ctx context.Context, modelJSON, dst string, m Mo
 // converterArgs is the argv of the TF.js → ONNX converter for m.
 func converterArgs(script, modelJSON, dst string, m Model) []string {
 	return []string{script, modelJSON, dst, "--outputs", strings.Join(m.Outputs, ","), "--input-name", m.Input.Name, "--input-layout", m.Input.Layout}
+}
+
+// stampArgs is the part of the converter's argv that the catalogue decides.
+func stampArgs(m Model) string {
+	return strings.Join(converterArgs("", "", "", m)[3:], " ")
 }
 
 func converterSum() string {

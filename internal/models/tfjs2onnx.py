@@ -181,6 +181,20 @@ class Converter:
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
                                   producer_name="cam2drive-tfjs2onnx")
         model.ir_version = 7
+        return self.fill_output_shapes(model)
+
+    def fill_output_shapes(self, model):
+        """Outputs the signature does not list (an inner tensor) get the
+        shape ONNX infers, so that callers can allocate them up front."""
+        outs = [o for o in model.graph.output if not o.type.tensor_type.HasField("shape")]
+        if not outs:
+            return model
+        inferred = onnx.shape_inference.infer_shapes(model, data_prop=True)
+        known = {v.name: v for v in list(inferred.graph.value_info) + list(inferred.graph.output)}
+        for o in outs:
+            v = known.get(o.name)
+            if v is not None and v.type.tensor_type.HasField("shape"):
+                o.type.tensor_type.shape.CopyFrom(v.type.tensor_type.shape)
         return model
 
     def scalar(self, name):
