@@ -187,6 +187,11 @@ func TestConvertTFJSMatchesTheGraph(t *testing.T) {
 	if !in.current(m, filepath.Join(in.Dir, m.File)) {
 		t.Error("the converted model's stamp does not vouch for it")
 	}
+	other := m
+	other.Outputs = []string{"out"}
+	if in.current(other, filepath.Join(in.Dir, m.File)) {
+		t.Error("a catalogue entry asking for other outputs takes the old conversion as current")
+	}
 
 	x := make([]float32, 6*6*2)
 	for i := range x {
