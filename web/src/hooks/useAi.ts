@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { api, type AiCatalogue, type AiStatus, type AiSubscription } from '../api';
 import { activeSubscription } from '../ai';
 import { useSession } from '../session';
+import { useCatalogue } from './useCatalogue';
 import { useQuery } from './useQuery';
 
 /** What the AI settings of a camera or a recorder need to know. */
@@ -19,12 +20,12 @@ export interface AiContext {
 export function useAi(orgId: string, enabled = true): AiContext {
   const { can } = useSession();
   const canView = can('subscriptions.view');
-  const catalogue = useQuery(() => api.aiPackages(), [], enabled);
+  const catalogue = useCatalogue(enabled);
   const status = useQuery(() => api.aiStatus(), [], enabled);
   const subs = useQuery(() => api.listAiSubscriptions(orgId), [orgId], enabled && canView);
   const subscription = subs.data ? activeSubscription(subs.data.items) : undefined;
   return useMemo(
-    () => ({ catalogue: catalogue.data, status: status.data, subscription, canViewSubscription: canView && !subs.error, reload: subs.reload }),
-    [catalogue.data, status.data, subscription, canView, subs.error, subs.reload],
+    () => ({ catalogue, status: status.data, subscription, canViewSubscription: canView && !subs.error, reload: subs.reload }),
+    [catalogue, status.data, subscription, canView, subs.error, subs.reload],
   );
 }

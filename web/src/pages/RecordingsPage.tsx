@@ -11,6 +11,7 @@ import { EmptyState } from '../components/EmptyState';
 import { useNotify } from '../components/Notifier';
 import { usePageTitle } from '../components/ShellContext';
 import { errorMessage } from '../errors';
+import { useCatalogue } from '../hooks/useCatalogue';
 import { useQuery } from '../hooks/useQuery';
 import { useMe, useSession } from '../session';
 import { periodDays, zonedParts, type Day, type Period } from './recordings/dates';
@@ -199,7 +200,7 @@ function Events({
   const [timelineDay, setTimelineDay] = useState<Day | null>(null);
   // HOLO4 packages are listed once a camera of the site joined the beta (client guide §2.5).
   const joined = holo4Joined(cameras);
-  const catalogue = useQuery(() => api.aiPackages(), [], joined);
+  const catalogue = useCatalogue(joined);
 
   useEffect(() => onUrl(writeUrl(filters, rec?.id)), [filters, rec?.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -295,7 +296,7 @@ function Events({
           types={filters.types}
           onApply={(ty: DetectionKind[]) => set({ types: ty })}
           joined={joined}
-          packages={joined ? (catalogue.data?.packages ?? []) : []}
+          packages={joined ? (catalogue?.packages ?? []) : []}
         />
       </Paper>
 

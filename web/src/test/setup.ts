@@ -1,9 +1,11 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
+import { forgetCatalogue } from '../hooks/useCatalogue';
 
 afterEach(() => {
   cleanup();
+  forgetCatalogue();
 });
 
 // jsdom lacks matchMedia (used by MUI's useMediaQuery and the "system" theme).

@@ -1,7 +1,8 @@
 import { fireEvent, screen, within } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CATALOGUE } from '../../test/fixtures';
-import { makeMe, renderApp } from '../../test/utils';
+import { makeMe, mockFetch, renderApp } from '../../test/utils';
+import { DetectionIcons } from './DetectionIcon';
 import { DetectionFilter, matches } from './DetectionFilter';
 import { DETECTION_TYPES } from './filters';
 
@@ -49,5 +50,24 @@ describe('DetectionFilter', () => {
   it('matches without case or accents', () => {
     expect(matches('Détection de café chez un employé', 'CAFE')).toBe(true);
     expect(matches('Environnement urbain', 'taxi')).toBe(false);
+  });
+});
+
+describe('DetectionIcons', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('names HOLO4 algorithms from the catalogue, basic types from the translations', async () => {
+    const { calls } = mockFetch((c) => (c.url === '/api/v1/ai/packages' ? { body: CATALOGUE } : undefined));
+    renderApp(<DetectionIcons types={['person', 'no_helmet']} />, { me: makeMe(), route: '/r', path: '/r' });
+    expect(await screen.findByRole('img', { name: "Détection d'absence de casque" })).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: 'Personne' })).toBeInTheDocument();
+    expect(calls.filter((c) => c.url === '/api/v1/ai/packages')).toHaveLength(1);
+  });
+
+  it('reads no catalogue for basic types only', async () => {
+    const { calls } = mockFetch(() => undefined);
+    renderApp(<DetectionIcons types={['vehicle']} />, { me: makeMe(), route: '/r', path: '/r' });
+    expect(await screen.findByRole('img', { name: 'Véhicule' })).toBeInTheDocument();
+    expect(calls).toHaveLength(0);
   });
 });

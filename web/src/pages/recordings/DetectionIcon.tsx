@@ -5,6 +5,8 @@ import PersonOutlineIcon from '@mui/icons-material/PersonOutline';
 import PetsOutlinedIcon from '@mui/icons-material/PetsOutlined';
 import AutoAwesomeOutlinedIcon from '@mui/icons-material/AutoAwesomeOutlined';
 import { useTranslation } from 'react-i18next';
+import { nameIn } from '../../ai';
+import { useCatalogue } from '../../hooks/useCatalogue';
 
 const ICONS: Record<string, typeof PersonOutlineIcon> = {
   motion: AnimationOutlinedIcon,
@@ -27,15 +29,22 @@ export function DetectionIcon({ type, fontSize = 'small' }: { type: string; font
   return <Icon fontSize={fontSize} sx={{ color: TYPE_COLORS[type] ?? 'secondary.main' }} />;
 }
 
-/** The label of a detection type. */
-export function useTypeLabel(): (type: string) => string {
-  const { t } = useTranslation();
-  return (type) => t(`recordings.type.${type}`, { defaultValue: type });
+const BASIC = Object.keys(ICONS);
+
+/**
+ * The label of a detection type: the basic types from the translations,
+ * HOLO4 algorithms from the catalogue (read only when types has one).
+ */
+export function useTypeLabel(types: readonly string[] = []): (type: string) => string {
+  const { t, i18n } = useTranslation();
+  const catalogue = useCatalogue(types.some((x) => !BASIC.includes(x)));
+  const names = new Map((catalogue?.packages ?? []).flatMap((p) => p.algorithms.map((a) => [a.id, nameIn(a.names, i18n.language)] as const)));
+  return (type) => names.get(type) ?? t(`recordings.type.${type}`, { defaultValue: type });
 }
 
 /** A row of detection icons, each with its name as tooltip. */
 export function DetectionIcons({ types }: { types: readonly string[] }) {
-  const label = useTypeLabel();
+  const label = useTypeLabel(types);
   if (!types.length) return null;
   return (
     <Box sx={{ display: 'inline-flex', gap: 0.25, alignItems: 'center' }} data-testid="event-types">

@@ -47,7 +47,7 @@ export function EventDetails({
 }) {
   const { t } = useTranslation();
   const notify = useNotify();
-  const typeLabel = useTypeLabel();
+  const typeLabel = useTypeLabel(rec.detection_types);
   const groups = detectionGroups(rec);
   const when = zonedParts(rec.start, timeZone);
 
