@@ -342,3 +342,33 @@ func TestWorkerRetriesStorageButNotBrokenMedia(t *testing.T) {
 		t.Fatalf("missing media: err = %v, want the job cancelled", err)
 	}
 }
+
+// Through River for real: the processing worker queues the analysis in the
+// ready transaction, a client working the analysis queue (as serve builds
+// it) runs it, and the detections appear.
+func TestAnalysisRunsInItsOwnQueue(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			wd := newWorld(t, d, redDetector{})
+			workers := river.NewWorkers()
+			river.AddWorker(workers, wd.w)
+			q, err := jobs.New(wd.f.DB, workers, jobs.Config{Work: true, MaxWorkers: 1, Queues: map[string]int{analysis.Queue: 1},
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, stop := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- q.Run(ctx) }()
+			defer func() { stop(); <-done }()
+			r := wd.upload(t, clipPath, movingBlock(t))
+			deadline := time.Now().Add(90 * time.Second)
+			for len(wd.detections(t, r, "rule")) == 0 || len(wd.detections(t, r, "model")) == 0 {
+				if time.Now().After(deadline) {
+					t.Fatalf("no detections 90 s after the recording became ready; log:\n%s", wd.logs)
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+		})
+	}
+}
