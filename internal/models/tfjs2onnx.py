@@ -83,6 +83,14 @@ def attr_f(node, key, default=0.0):
 class Converter:
     def __init__(self, model, weights, outputs, input_name, input_layout="NHWC"):
         self.nodes = {n["name"]: n for n in model["modelTopology"]["node"]}
+        # A placeholder named like the ONNX input would give two tensors one
+        # name (the input and its NCHW transpose): rename the TF node.
+        taken = input_name or "input"
+        if taken in self.nodes and self.nodes[taken]["op"] == "Placeholder":
+            self.nodes[taken + "__tf"] = dict(self.nodes.pop(taken), name=taken + "__tf")
+            for nd in self.nodes.values():
+                nd["input"] = [i.replace(taken, taken + "__tf", 1) if ref(i) == taken else i
+                               for i in nd.get("input", [])]
         self.weights = weights
         self.outputs = outputs
         self.input_name = input_name
@@ -94,7 +102,9 @@ class Converter:
         self.graph_inputs = []
         self.seq = 0
         self.out_shapes = {}
+        self.source = {}  # graph output -> the TF node that computes it
         for k, v in model.get("signature", {}).get("outputs", {}).items():
+            self.source[k] = ref(v.get("name", k))
             dims = [int(d.get("size", -1)) for d in v.get("tensorShape", {}).get("dim", [])]
             self.out_shapes[k] = [d if d > 0 else None for d in dims]
 
@@ -120,7 +130,7 @@ class Converter:
         """Nodes the outputs need, inputs first."""
         seen, out = set(), []
         for o in self.outputs:
-            stack = [(ref(o), False)]
+            stack = [(self.src(o), False)]
             while stack:
                 name, expanded = stack.pop()
                 if expanded:
@@ -135,6 +145,11 @@ class Converter:
                         stack.append((ref(i), False))
         return out
 
+    def src(self, output):
+        """The TF node an output names: itself, or the signature's alias."""
+        o = ref(output)
+        return o if o in self.nodes else self.source.get(output, o)
+
     def operand(self, name, peer_layout):
         """A tensor input; constants take the layout of the activation they meet."""
         name = ref(name)
@@ -146,6 +161,8 @@ class Converter:
                 val = val.transpose(0, 3, 1, 2)
             elif val.ndim == 1 and val.size > 1:
                 val = val.reshape(-1, 1, 1)
+            elif val.ndim == 3:  # HWC, broadcast over the batch
+                val = val.transpose(2, 0, 1)
         key = name + ("__nchw" if peer_layout == "nchw" else "")
         if key not in self.inits:
             self.add_init(key, val)
@@ -168,7 +185,7 @@ class Converter:
             fn(node)
         graph_outputs = []
         for o in self.outputs:
-            src = self.rename(ref(o), ref(o) + "__t")
+            src = self.rename(self.src(o), self.src(o) + "__t")
             if self.layout[src] == "nchw":
                 out = self.emit("Transpose", [src], [self.fresh("out")], perm=[0, 2, 3, 1])
             else:
@@ -497,6 +514,89 @@ class Converter:
     def op_AvgPool(self, n):
         self.pool(n, "AveragePool")
 
+    def op_Pad(self, n):
+        x = ref(n["input"][0])
+        p = np.array(self.const(n["input"][1])).astype(np.int64).reshape(-1, 2)
+        order = [0, 3, 1, 2] if self.layout[x] == "nchw" else list(range(len(p)))
+        pads = [int(p[d][0]) for d in order] + [int(p[d][1]) for d in order]
+        ins = [x, self.add_init(self.fresh(n["name"] + "_pads"), np.array(pads, np.int64))]
+        if len(n["input"]) > 2 and not n["input"][2].startswith("^"):
+            ins.append(self.add_init(self.fresh(n["name"] + "_value"),
+                                     np.array(self.const(n["input"][2]), np.float32).reshape(())))
+        mode = {"REFLECT": "reflect", "SYMMETRIC": "edge"}.get(attr_s(n, "mode"), "constant")
+        self.emit("Pad", ins, [n["name"]], mode=mode)
+        self.layout[n["name"]] = self.layout[x]
+
+    op_PadV2 = op_Pad
+    op_MirrorPad = op_Pad
+
+    def op_Softmax(self, n):
+        x = self.to_plain(ref(n["input"][0]))
+        self.emit("Softmax", [x], [n["name"]], axis=-1)
+        self.layout[n["name"]] = "plain"
+
+    def op_Prelu(self, n):
+        x = ref(n["input"][0])
+        slope, _ = self.operand(n["input"][1], self.layout[x])
+        self.emit("PRelu", [x, slope], [n["name"]])
+        self.layout[n["name"]] = self.layout[x]
+
+    def op_AddN(self, n):
+        ins = [i for i in n["input"] if not i.startswith("^")]
+        peer = "nchw" if any(not self.is_const(i) and self.layout[ref(i)] == "nchw" for i in ins) else "plain"
+        self.emit("Sum", [self.operand(i, peer)[0] for i in ins], [n["name"]])
+        self.layout[n["name"]] = peer
+
+    def op_MatMul(self, n):
+        a = self.to_plain(ref(n["input"][0]))
+        b, _ = self.operand(n["input"][1], "plain")
+        if attr_b(n, "transpose_a"):
+            a = self.emit("Transpose", [a], [self.fresh(n["name"] + "_at")], perm=[1, 0])
+        if attr_b(n, "transpose_b"):
+            b = self.emit("Transpose", [b], [self.fresh(n["name"] + "_bt")], perm=[1, 0])
+        fused = [base64.b64decode(f).decode() for f in n.get("attr", {}).get("fused_ops", {}).get("list", {}).get("s", [])]
+        args = [ref(i) for i in n["input"][2:] if not i.startswith("^")]
+        out = n["name"] if not fused else self.fresh(n["name"] + "_mm")
+        self.emit("MatMul", [a, b], [out])
+        self.layout[out] = "plain"
+        if fused and fused[0] == "BiasAdd":
+            bias, _ = self.operand(args[0], "plain")
+            fused, args = fused[1:], args[1:]
+            biased = n["name"] if not fused else self.fresh(n["name"] + "_bias")
+            self.emit("Add", [out, bias], [biased])
+            self.layout[biased] = "plain"
+            out = biased
+        if fused:
+            self.activation(fused, out, n, args)
+
+    op__FusedMatMul = op_MatMul
+
+    def op_Cast(self, n):
+        to = {"DT_FLOAT": TensorProto.FLOAT, "DT_INT32": TensorProto.INT32, "DT_INT64": TensorProto.INT64,
+              "DT_BOOL": TensorProto.BOOL}[n["attr"]["DstT"]["type"]]
+        self.unary(n, "Cast", to=to)
+
+    def op_Squeeze(self, n):
+        x = self.to_plain(ref(n["input"][0]))
+        axes = attr_ints(n, "squeeze_dims", [])
+        ins = [x]
+        if axes:
+            ins.append(self.add_init(self.fresh(n["name"] + "_axes"), np.array(axes, np.int64)))
+        self.emit("Squeeze", ins, [n["name"]])
+        self.layout[n["name"]] = "plain"
+
+    def op_Rsqrt(self, n):
+        x = ref(n["input"][0])
+        r = self.emit("Sqrt", [x], [self.fresh(n["name"] + "_sqrt")])
+        self.emit("Reciprocal", [r], [n["name"]])
+        self.layout[n["name"]] = self.layout[x]
+
+    def op_Square(self, n):
+        x = ref(n["input"][0])
+        self.emit("Mul", [x, x], [n["name"]])
+        self.layout[n["name"]] = self.layout[x]
+
+
     def op_Reshape(self, n):
         x = self.to_plain(ref(n["input"][0]))
         shape = np.array(self.const(n["input"][1])).astype(np.int64).reshape(-1)
@@ -513,6 +613,17 @@ def approx_sixth(mul, conv):
     return None
 
 
+def default_outputs(model):
+    """The signature's outputs, or, in older models without one, the nodes
+    nothing else reads."""
+    sig = model.get("signature", {}).get("outputs")
+    if sig:
+        return list(sig.keys())
+    nodes = model["modelTopology"]["node"]
+    read = {ref(i) for n in nodes for i in n.get("input", [])}
+    return [n["name"] for n in nodes if n["op"] != "Const" and n["name"] not in read]
+
+
 def ref(name):
     """Node name of a TF input reference ("a:0" -> "a", "^a" -> "a")."""
     return name.lstrip("^").split(":")[0]
@@ -527,7 +638,7 @@ def main():
     p.add_argument("--input-layout", default="NHWC", choices=["NHWC", "NCHW"], help="layout of a 4-D input (default: NHWC, as TF.js)")
     args = p.parse_args()
     model = json.load(open(args.model_json))
-    outputs = [o for o in args.outputs.split(",") if o] or list(model["signature"]["outputs"].keys())
+    outputs = [o for o in args.outputs.split(",") if o] or default_outputs(model)
     weights = read_weights(args.model_json, model["weightsManifest"])
     conv = Converter(model, weights, outputs, args.input_name, args.input_layout)
     onnx_model = conv.convert()
