@@ -207,7 +207,7 @@ func TestConvertTFJSMatchesTheGraph(t *testing.T) {
 		mean[i%3] += (v + net.c[i%3]) / float32(oh*ow)
 	}
 
-	got := runONNX(t, lib, filepath.Join(in.Dir, m.File), "x_nhwc", x, []string{"conv", "out"}, [][]int64{{1, 6, 6, 3}, {1, 1, 1, 3}})
+	got := runONNX(t, lib, filepath.Join(in.Dir, m.File), "x_nhwc", x, []int64{1, 6, 6, 2}, []string{"conv", "out"}, [][]int64{{1, 6, 6, 3}, {1, 1, 1, 3}})
 	for name, pair := range map[string][2][]float32{"conv": {got[0], conv}, "out": {got[1], mean}} {
 		for i := range pair[1] {
 			if math.Abs(float64(pair[0][i]-pair[1][i])) > 1e-4 {
@@ -230,7 +230,7 @@ func ortLibrary(t *testing.T) string {
 	return lib
 }
 
-func runONNX(t *testing.T, lib, path, input string, x []float32, outputs []string, shapes [][]int64) [][]float32 {
+func runONNX(t *testing.T, lib, path, input string, x []float32, xshape []int64, outputs []string, shapes [][]int64) [][]float32 {
 	t.Helper()
 	if !ort.IsInitialized() {
 		ort.SetSharedLibraryPath(lib)
@@ -238,7 +238,7 @@ func runONNX(t *testing.T, lib, path, input string, x []float32, outputs []strin
 			t.Fatal(err)
 		}
 	}
-	in, err := ort.NewTensor(ort.NewShape(1, 6, 6, 2), x)
+	in, err := ort.NewTensor(ort.NewShape(xshape...), x)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,4 +265,159 @@ func runONNX(t *testing.T, lib, path, input string, x []float32, outputs []strin
 		res = append(res, o.(*ort.Tensor[float32]).GetData())
 	}
 	return res
+}
+
+// convertTiny installs a TF.js graph model given as nodes and float32
+// weights through a local registry and returns the ONNX file.
+func convertTiny(t *testing.T, nodes []tfjsNode, weights map[string][]float32, shapes map[string][]int, dtypes map[string]string, outputs []string) string {
+	t.Helper()
+	var bin []byte
+	var manifest []any
+	for _, n := range nodes {
+		if n.Op != "Const" {
+			continue
+		}
+		dt := dtypes[n.Name]
+		if dt == "" {
+			dt = "float32"
+		}
+		for _, v := range weights[n.Name] {
+			if dt == "int32" {
+				bin = binary.LittleEndian.AppendUint32(bin, uint32(int32(v)))
+			} else {
+				bin = binary.LittleEndian.AppendUint32(bin, math.Float32bits(v))
+			}
+		}
+		manifest = append(manifest, map[string]any{"name": n.Name, "shape": shapes[n.Name], "dtype": dt})
+	}
+	js, _ := json.Marshal(map[string]any{
+		"format": "graph-model", "modelTopology": map[string]any{"node": nodes},
+		"weightsManifest": []any{map[string]any{"paths": []string{"t.bin"}, "weights": manifest}},
+	})
+	tgz := tarball(t, map[string][]byte{"package/t.json": js, "package/t.bin": bin})
+	pkg := &Package{Name: "t", Version: "1.0.0", Integrity: integrity(tgz)}
+	reg := newRegistry(t, *pkg, tgz)
+	m := Model{Name: "t", File: "t.onnx", Source: pkg, Convert: "tfjs",
+		Members: []Member{{Path: "package/t.json", SHA256: sum256(js)}, {Path: "package/t.bin", SHA256: sum256(bin)}},
+		Input:   Input{Name: "x_nhwc", Layout: "NHWC"}, Outputs: outputs}
+	in := Installer{Dir: t.TempDir(), Registry: reg.URL}
+	if err := in.InstallModel(context.Background(), m); err != nil {
+		if strings.Contains(err.Error(), "No module named") && os.Getenv("CI") != "true" {
+			t.Skip(err)
+		}
+		t.Fatal(err)
+	}
+	return filepath.Join(in.Dir, m.File)
+}
+
+func shape(d ...int) map[string]any {
+	var dims []map[string]string
+	for _, x := range d {
+		dims = append(dims, map[string]string{"size": itoa(x)})
+	}
+	return map[string]any{"dim": dims}
+}
+
+// A classifier-shaped graph: asymmetric padding, per-channel PReLU, TF's
+// legacy bilinear resize (what CenterNet's upsampling uses), max-pool, a
+// mean that drops the spatial axes, a fused dense layer and a softmax.
+func TestConvertTFJSClassifierOps(t *testing.T) {
+	lib := ortLibrary(t)
+	alpha := []float32{0.5, -0.25}
+	w := []float32{1, -1, 0.5, 2, 0.25, -0.5} // 2×3
+	b := []float32{0.1, 0.2, -0.3}
+	nodes := []tfjsNode{
+		{Name: "x", Op: "Placeholder", Attr: map[string]any{"shape": map[string]any{"shape": shape(1, 3, 3, 2)}}},
+		{Name: "paddings", Op: "Const"}, {Name: "alpha", Op: "Const"}, {Name: "size", Op: "Const"},
+		{Name: "axes", Op: "Const"}, {Name: "w", Op: "Const"}, {Name: "b", Op: "Const"},
+		{Name: "pad", Op: "Pad", Input: []string{"x", "paddings"}},
+		{Name: "prelu", Op: "Prelu", Input: []string{"pad", "alpha"}},
+		{Name: "rs", Op: "ResizeBilinear", Input: []string{"prelu", "size"}, Attr: map[string]any{
+			"align_corners": map[string]any{"b": false}, "half_pixel_centers": map[string]any{"b": false}}},
+		{Name: "mp", Op: "MaxPool", Input: []string{"rs"}, Attr: map[string]any{
+			"ksize":   map[string]any{"list": map[string]any{"i": []string{"1", "2", "2", "1"}}},
+			"strides": map[string]any{"list": map[string]any{"i": []string{"1", "2", "2", "1"}}},
+			"padding": map[string]any{"s": b64("VALID")}, "data_format": map[string]any{"s": b64("NHWC")}}},
+		{Name: "mean", Op: "Mean", Input: []string{"mp", "axes"}},
+		{Name: "mm", Op: "_FusedMatMul", Input: []string{"mean", "w", "b"}, Attr: map[string]any{
+			"fused_ops": map[string]any{"list": map[string]any{"s": []string{b64("BiasAdd"), b64("Relu")}}}}},
+		{Name: "sm", Op: "Softmax", Input: []string{"mm"}},
+	}
+	path := convertTiny(t, nodes,
+		map[string][]float32{"paddings": {0, 0, 1, 0, 0, 1, 0, 0}, "alpha": alpha, "size": {6, 6}, "axes": {1, 2}, "w": w, "b": b},
+		map[string][]int{"paddings": {4, 2}, "alpha": {2}, "size": {2}, "axes": {2}, "w": {2, 3}, "b": {3}},
+		map[string]string{"paddings": "int32", "size": "int32", "axes": "int32"},
+		[]string{"rs", "sm"})
+
+	x := make([]float32, 3*3*2)
+	for i := range x {
+		x[i] = float32((i*5)%9) - 4
+	}
+	// Pad one row on top and one column on the right, then PReLU.
+	const ph, pw = 4, 4
+	p := make([]float32, ph*pw*2)
+	for y := range 3 {
+		for xx := range 3 {
+			for c := range 2 {
+				p[((y+1)*pw+xx)*2+c] = x[(y*3+xx)*2+c]
+			}
+		}
+	}
+	for i, v := range p {
+		if v < 0 {
+			p[i] = v * alpha[i%2]
+		}
+	}
+	// TF's legacy resize: source = destination × in/out, no half-pixel shift.
+	rs := make([]float32, 6*6*2)
+	for y := range 6 {
+		sy := float32(y) * ph / 6
+		y0 := int(sy)
+		y1, fy := min(y0+1, ph-1), sy-float32(y0)
+		for xx := range 6 {
+			sx := float32(xx) * pw / 6
+			x0 := int(sx)
+			x1, fx := min(x0+1, pw-1), sx-float32(x0)
+			for c := range 2 {
+				at := func(yy, xi int) float32 { return p[(yy*pw+xi)*2+c] }
+				top := at(y0, x0)*(1-fx) + at(y0, x1)*fx
+				bot := at(y1, x0)*(1-fx) + at(y1, x1)*fx
+				rs[(y*6+xx)*2+c] = top*(1-fy) + bot*fy
+			}
+		}
+	}
+	mean := make([]float32, 2)
+	for y := range 3 {
+		for xx := range 3 {
+			for c := range 2 {
+				m := float32(math.Inf(-1))
+				for dy := range 2 {
+					for dx := range 2 {
+						m = max(m, rs[((2*y+dy)*6+2*xx+dx)*2+c])
+					}
+				}
+				mean[c] += m / 9
+			}
+		}
+	}
+	logits := make([]float32, 3)
+	var sum float64
+	for j := range 3 {
+		logits[j] = max(0, mean[0]*w[j]+mean[1]*w[3+j]+b[j])
+		sum += math.Exp(float64(logits[j]))
+	}
+	sm := make([]float32, 3)
+	for j := range 3 {
+		sm[j] = float32(math.Exp(float64(logits[j])) / sum)
+	}
+
+	got := runONNX(t, lib, path, "x_nhwc", x, []int64{1, 3, 3, 2}, []string{"rs", "sm"}, [][]int64{{1, 6, 6, 2}, {1, 3}})
+	for name, pair := range map[string][2][]float32{"rs": {got[0], rs}, "sm": {got[1], sm}} {
+		for i := range pair[1] {
+			if math.Abs(float64(pair[0][i]-pair[1][i])) > 1e-4 {
+				t.Errorf("%s[%d] = %v, want %v", name, i, pair[0][i], pair[1][i])
+				break
+			}
+		}
+	}
 }
