@@ -132,6 +132,11 @@ for (const lang of ['fr', 'en']) {
       await screenshot(page, `ai-wizard-step3-${lang}.png`);
       await tid(page, 'wizard-skip').click();
       await tid(page, 'cameras-step').waitFor();
+      // Step 4: the camera using AI is marked; the next one can't turn AI on.
+      await tid(page, 'camera-item-ai').first().waitFor();
+      await tid(page, 'camera-item').nth(1).click();
+      await expectText(tid(page, 'camera-form').locator('[data-testid="ai-blocked"]'), words.limit);
+      await screenshot(page, `ai-wizard-step4-${lang}.png`);
     }),
   );
 }

@@ -12,6 +12,7 @@ import {
   Tooltip,
   Typography,
 } from '@mui/material';
+import AutoAwesomeOutlinedIcon from '@mui/icons-material/AutoAwesomeOutlined';
 import CloudDoneOutlinedIcon from '@mui/icons-material/CloudDoneOutlined';
 import SearchIcon from '@mui/icons-material/Search';
 import { useEffect, useMemo, useState } from 'react';
@@ -113,6 +114,13 @@ export function CamerasStep({
                       primary={t('wizard.cameras.item', { number: c.number, name: c.name })}
                       slotProps={{ primary: { noWrap: true, fontWeight: selected?.id === c.id ? 700 : 500 } }}
                     />
+                    {c.ai_enabled && (
+                      <ListItemIcon sx={{ minWidth: 0, color: 'secondary.main', mr: 0.5 }} data-testid="camera-item-ai">
+                        <Tooltip title={c.holo4 ? `${t('cameras.aiOn')} · HOLO4` : t('cameras.aiOn')}>
+                          <AutoAwesomeOutlinedIcon fontSize="small" aria-label={t('cameras.aiOn')} />
+                        </Tooltip>
+                      </ListItemIcon>
+                    )}
                     {c.cloud_recording && (
                       <ListItemIcon sx={{ minWidth: 0, color: 'success.main' }}>
                         <Tooltip title={t('cameras.cloudOn')}>
