@@ -25,11 +25,15 @@ func (l letterbox) toFrame(x1, y1, x2, y2 float32) [4]float32 {
 	fx := func(x float32) float32 { return clamp01((x - float32(l.PadX)) / float32(l.NW)) }
 	fy := func(y float32) float32 { return clamp01((y - float32(l.PadY)) / float32(l.NH)) }
 	a, b, c, d := fx(x1), fy(y1), fx(x2), fy(y2)
-	return [4]float32{a, b, c - a, d - b}
+	return [4]float32{a, b, max(0, c-a), max(0, d-b)}
 }
 
+// clamp01 also takes NaN, which a broken model could give, to 0.
 func clamp01(v float32) float32 {
-	return min(1, max(0, v))
+	if !(v > 0) {
+		return 0
+	}
+	return min(1, v)
 }
 
 // fill writes f, resized bilinearly into the letterbox, into dst as float32

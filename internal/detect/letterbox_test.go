@@ -198,3 +198,36 @@ func TestDecodeYOLOv8(t *testing.T) {
 		t.Errorf("decode = %+v, want %+v", got, want)
 	}
 }
+
+// Any frame size fits the letterbox: the picture stays inside the input,
+// and boxes map back inside the frame.
+func FuzzLetterbox(f *testing.F) {
+	f.Add(1280, 720, 512, float32(10), float32(20), float32(300), float32(400))
+	f.Add(1, 1, 512, float32(-5), float32(-5), float32(600), float32(600))
+	f.Add(4000, 3, 416, float32(0), float32(0), float32(0), float32(0))
+	f.Fuzz(func(t *testing.T, w, h, size int, x1, y1, x2, y2 float32) {
+		if w < 1 || h < 1 || w > 4096 || h > 4096 || size < 1 || size > 1024 {
+			t.Skip()
+		}
+		l := newLetterbox(w, h, size)
+		if l.NW < 1 || l.NH < 1 || l.PadX < 0 || l.PadY < 0 || l.PadX+l.NW > size || l.PadY+l.NH > size {
+			t.Fatalf("%d×%d in %d: %+v", w, h, size, l)
+		}
+		if max(l.NW, l.NH) != size {
+			t.Errorf("%d×%d in %d: longer side %d, want the input's", w, h, size, max(l.NW, l.NH))
+		}
+		if w*h <= 1<<16 {
+			fr := Frame{W: w, H: h, RGB: make([]byte, w*h*3)}
+			l.fill(fr, make([]float32, size*size*3), w%2 == 0, 1)
+		}
+		b := l.toFrame(x1, y1, x2, y2)
+		for _, v := range b {
+			if !(v >= 0 && v <= 1) {
+				t.Fatalf("toFrame(%v, %v, %v, %v) = %v: outside the frame", x1, y1, x2, y2, b)
+			}
+		}
+		if b[0]+b[2] > 1.0001 || b[1]+b[3] > 1.0001 {
+			t.Fatalf("toFrame(%v, %v, %v, %v) = %v: ends outside the frame", x1, y1, x2, y2, b)
+		}
+	})
+}

@@ -172,7 +172,13 @@ func newSession(path string, m models.Model, threads int) (*session, error) {
 	}
 	defer opts.Destroy()
 	// One frame per session: threads only inside operators, none between.
-	if err := errors.Join(opts.SetIntraOpNumThreads(threads), opts.SetInterOpNumThreads(1)); err != nil {
+	err = errors.Join(opts.SetIntraOpNumThreads(threads), opts.SetInterOpNumThreads(1))
+	if threads > 1 {
+		// Idle pool threads would otherwise spin between frames, taking CPU
+		// from the other workers of this shared process.
+		err = errors.Join(err, opts.AddSessionConfigEntry("session.intra_op.allow_spinning", "0"))
+	}
+	if err != nil {
 		s.destroy()
 		return nil, err
 	}
