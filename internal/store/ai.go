@@ -162,19 +162,36 @@ func checkAI(ctx context.Context, tx *Tx, c cam2drive.Camera) error {
 	if !c.AIEnabled {
 		return nil
 	}
-	sub, err := activeAISub(ctx, tx.q, c.OrgID)
+	// A camera whose AI is already on keeps it (it is counted, and the limit
+	// can't go under what is used): renaming it needs no room.
+	var wasOn int
+	if err := tx.q.queryRow(ctx, `SELECT ai_enabled FROM cameras WHERE org_id = ? AND id = ?`, c.OrgID, c.ID).Scan(&wasOn); err != nil {
+		return err
+	}
+	if wasOn == 1 && !c.HOLO4 {
+		return nil
+	}
+	// Locked on PostgreSQL so that cameras turned on at once are counted one
+	// after the other (SQLite's single writer already does that).
+	lock := ""
+	if tx.db.dialect == Postgres {
+		lock = " FOR UPDATE OF s"
+	}
+	sub, err := scanAISub(tx.q.queryRow(ctx, `SELECT `+aiSubCols+` FROM ai_subscriptions s WHERE s.org_id = ? AND s.cancelled_at = 0`+lock, c.OrgID))
 	if cam2drive.IsNotFound(err) {
 		return cam2drive.Errorf(cam2drive.CodeConflict, "no_ai_subscription")
 	}
 	if err != nil {
 		return err
 	}
-	var others int
-	if err := tx.q.queryRow(ctx, `SELECT COUNT(*) FROM cameras WHERE org_id = ? AND ai_enabled = 1 AND id <> ?`, c.OrgID, c.ID).Scan(&others); err != nil {
-		return err
-	}
-	if others >= sub.CameraLimit {
-		return cam2drive.Errorf(cam2drive.CodeConflict, "ai_camera_limit")
+	if wasOn == 0 {
+		var others int
+		if err := tx.q.queryRow(ctx, `SELECT COUNT(*) FROM cameras WHERE org_id = ? AND ai_enabled = 1 AND id <> ?`, c.OrgID, c.ID).Scan(&others); err != nil {
+			return err
+		}
+		if others >= sub.CameraLimit {
+			return cam2drive.Errorf(cam2drive.CodeConflict, "ai_camera_limit")
+		}
 	}
 	if !c.HOLO4 {
 		return nil

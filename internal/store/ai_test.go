@@ -164,3 +164,34 @@ func TestAISubscriptionRace(t *testing.T) {
 		}
 	})
 }
+
+// TestAILimitRace: cameras turned on at once never exceed the limit.
+func TestAILimitRace(t *testing.T) {
+	eachDB(t, func(t *testing.T, db *store.DB) {
+		w := newBrowseWorld(t, db)
+		mustAISub(t, db, w.a.org.ID, 1)
+		var wg sync.WaitGroup
+		errs := make([]error, len(w.cams))
+		for i, c := range w.cams {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c.AIEnabled = true
+				errs[i] = db.UpdateCamera(t.Context(), c)
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			if err == nil {
+				ok++
+			} else if cam2drive.ErrorCode(err) != cam2drive.CodeConflict {
+				t.Errorf("concurrent AI on: %v", err)
+			}
+		}
+		sub, err := db.ActiveAISubscription(t.Context(), w.a.org.ID)
+		if ok != 1 || err != nil || sub.CamerasUsed != 1 {
+			t.Errorf("%d cameras turned on at once under a limit of 1 (used %d, %v)", ok, sub.CamerasUsed, err)
+		}
+	})
+}
