@@ -46,16 +46,27 @@ type segment struct {
 }
 
 // Add takes the sampled frame at time at; frames come in time order.
-func (m *Motion) Add(at time.Duration, f detect.Frame) {
-	gw, gh := gridSize(f.W, f.H)
-	g := lumaGrid(f, gw, gh)
-	if m.prev != nil && gw == m.gw && gh == m.gh {
-		if ok, box := changed(m.prev, g, gw, gh); ok {
+func (m *Motion) Add(at time.Duration, f detect.Frame) { m.add(at, newGrid(f)) }
+
+func (m *Motion) add(at time.Duration, g grid) {
+	if m.prev != nil && g.w == m.gw && g.h == m.gh {
+		if frac, box := changed(m.prev, g.luma, g.w, g.h); frac >= MotionMinArea && frac <= MotionMaxArea {
 			m.extend(at, box)
 		}
 		m.pairs++
 	}
-	m.prev, m.gw, m.gh, m.prevAt = g, gw, gh, at
+	m.prev, m.gw, m.gh, m.prevAt = g.luma, g.w, g.h, at
+}
+
+// grid is a frame reduced to the cells the motion rule compares.
+type grid struct {
+	w, h int
+	luma []uint8
+}
+
+func newGrid(f detect.Frame) grid {
+	gw, gh := gridSize(f.W, f.H)
+	return grid{gw, gh, lumaGrid(f, gw, gh)}
 }
 
 func (m *Motion) extend(at time.Duration, b [4]int) {
@@ -117,9 +128,10 @@ func lumaGrid(f detect.Frame, gw, gh int) []uint8 {
 	return g
 }
 
-// changed compares two grids by the motion rule; box is the changed cells'
-// bounds (x0, y0, x1, y1, inclusive).
-func changed(a, b []uint8, gw, gh int) (bool, [4]int) {
+// changed compares two grids by the motion rule: the fraction of the
+// picture that changed, and the changed cells' bounds (x0, y0, x1, y1,
+// inclusive).
+func changed(a, b []uint8, gw, gh int) (float64, [4]int) {
 	var ma, mb int
 	for i := range a {
 		ma += int(a[i])
@@ -136,8 +148,7 @@ func changed(a, b []uint8, gw, gh int) (bool, [4]int) {
 	}
 	thr := min(MotionMaxDelta, max(MotionMinDelta, MotionNoiseK*median(hist[:], len(a))))
 	area, box := blobs(diff, gw, gh, uint8(thr))
-	frac := float64(area) / float64(len(a))
-	return frac >= MotionMinArea && frac <= MotionMaxArea, box
+	return float64(area) / float64(len(a)), box
 }
 
 func median(hist []int, n int) int {

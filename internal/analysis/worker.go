@@ -48,8 +48,8 @@ func (Args) Kind() string { return "analyze_recording" }
 func (Args) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: Queue, MaxAttempts: 5} }
 
 // Worker analyses a recording: it samples the playable media (the times
-// then match the player's), runs the detector on each frame and the motion
-// rule across frames, and replaces the recording's "model" and "rule"
+// then match the player's), runs the detector on each frame that changed
+// (see gate) and the motion rule across frames, and replaces the recording's "model" and "rule"
 // detections. Without a detector (AI unavailable) it finds motion only and
 // leaves earlier model detections alone. A file at fault cancels the job
 // (running again will not help); storage and database errors are retried.
@@ -71,11 +71,12 @@ type Worker struct {
 
 // Result is what one analysis found and cost.
 type Result struct {
-	Model  []cam2drive.Detection // nil without a detector
-	Motion []cam2drive.Detection
-	Rate   float64       // frames per second sampled; 0 is key frames only
-	Frames int           // frames sampled
-	Video  time.Duration // seconds of video analysed (0 for a picture)
+	Model    []cam2drive.Detection // nil without a detector
+	Motion   []cam2drive.Detection
+	Rate     float64       // frames per second sampled; 0 is key frames only
+	Frames   int           // frames sampled
+	Detected int           // of which the detector ran on (the others had not changed)
+	Video    time.Duration // seconds of video analysed (0 for a picture)
 }
 
 // Work analyses the recording if it is still there, ready, and its camera
@@ -117,7 +118,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	}
 	took := time.Since(start)
 	w.Pace.Observe(res.Rate, res.Video, took)
-	log.Info("recording analysed", "fps", res.Rate, "frames", res.Frames, "objects", len(res.Model), "motion", len(res.Motion),
+	log.Info("recording analysed", "fps", res.Rate, "frames", res.Frames, "detected", res.Detected, "objects", len(res.Model), "motion", len(res.Motion),
 		"took", took.Round(time.Millisecond), "backlog", backlog)
 	return nil
 }
@@ -181,17 +182,22 @@ func (w *Worker) Analyze(ctx context.Context, r cam2drive.Recording, rate float6
 	}
 	var tracker Tracker
 	var motion Motion
+	var still gate
 	var last time.Duration
 	res.Frames, err = w.Tools.Frames(ctx, in, s, func(f media.Frame) error {
 		frame := detect.Frame{W: f.W, H: f.H, RGB: f.RGB}
+		g := newGrid(frame)
 		if w.Detector != nil {
-			objs, err := w.Detector.Detect(ctx, frame)
+			objs, ran, err := still.objects(f.At, g, func() ([]detect.Object, error) { return w.Detector.Detect(ctx, frame) })
 			if err != nil {
 				return fmt.Errorf("detect at %v: %w", f.At, err)
 			}
+			if ran {
+				res.Detected++
+			}
 			tracker.Add(f.At, objs)
 		}
-		motion.Add(f.At, frame)
+		motion.add(f.At, g)
 		last = f.At
 		return nil
 	})

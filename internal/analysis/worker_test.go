@@ -239,6 +239,13 @@ func TestWorkerFindsObjectsAndMotion(t *testing.T) {
 			if rec := wd.detections(t, r, "recorder"); len(rec) != 1 || rec[0].Type != "motion" {
 				t.Errorf("recorder detections %+v", rec)
 			}
+			// The detector ran on the frames that changed: the first, and
+			// those of the block moving (2.5 s to 4 s); the still frames
+			// reuse its answer and the car is still seen throughout.
+			res, err := wd.w.Analyze(context.Background(), r, 2)
+			if err != nil || res.Frames != 12 || res.Detected < 4 || res.Detected > 7 {
+				t.Errorf("analysis ran the detector on %d of %d frames (%v), want the 5 that changed", res.Detected, res.Frames, err)
+			}
 			// Running again replaces, never adds.
 			if err := wd.analyse(r); err != nil {
 				t.Fatal(err)
