@@ -81,7 +81,19 @@ func (in Installer) InstallModel(ctx context.Context, m Model) error {
 		}
 		return fmt.Errorf("model %s: %s does not match the catalogue's sha256 %s", m.Name, dst, m.SHA256)
 	}
-	src := filepath.Join(in.Dir, "src", m.Name)
+	// A folder of its own, so that two installs into one models dir at once
+	// (two checkouts sharing the cache) do not pull files from each other.
+	if err := os.MkdirAll(filepath.Join(in.Dir, "src"), 0o755); err != nil {
+		return err
+	}
+	src, err := os.MkdirTemp(filepath.Join(in.Dir, "src"), m.Name+"-")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		os.RemoveAll(src)
+		os.Remove(filepath.Dir(src)) // only when empty
+	}()
 	files, sums := map[string]string{}, map[string]string{}
 	for _, mb := range m.Members {
 		files[mb.Path] = filepath.Join(src, path.Base(mb.Path))
@@ -93,19 +105,24 @@ func (in Installer) InstallModel(ctx context.Context, m Model) error {
 	if err := in.extract(ctx, *m.Source, files, sums); err != nil {
 		return fmt.Errorf("model %s: %w", m.Name, err)
 	}
-	if m.Convert == "" {
-		return checkFile(dst, m.SHA256)
-	}
-	if m.Convert != "tfjs" {
+	switch m.Convert {
+	case "":
+		return nil // extract checked it against its pinned sha256
+	case "tfjs":
+	default:
 		return fmt.Errorf("model %s: unknown conversion %q", m.Name, m.Convert)
 	}
 	start := time.Now()
 	in.logf("model %s: converting TF.js → ONNX", m.Name)
-	if err := in.convertTFJS(ctx, files[m.Members[0].Path], dst, m); err != nil {
+	out := filepath.Join(src, "model.onnx")
+	if err := in.convertTFJS(ctx, files[m.Members[0].Path], out, m); err != nil {
 		return fmt.Errorf("model %s: %w", m.Name, err)
 	}
-	sum, err := fileSHA256(dst)
+	sum, err := fileSHA256(out)
 	if err != nil {
+		return err
+	}
+	if err := os.Rename(out, dst); err != nil {
 		return err
 	}
 	st, _ := json.Marshal(stamp{SHA256: sum, Source: m.Source.Integrity, Converter: converterSum(), Args: stampArgs(m)})
@@ -113,10 +130,6 @@ func (in Installer) InstallModel(ctx context.Context, m Model) error {
 		return err
 	}
 	in.logf("model %s: converted in %.1fs → %s (sha256 %s)", m.Name, time.Since(start).Seconds(), dst, sum[:16])
-	if err := os.RemoveAll(src); err != nil {
-		return err
-	}
-	os.Remove(filepath.Dir(src)) // only when empty
 	return nil
 }
 
@@ -125,7 +138,14 @@ func (in Installer) InstallModel(ctx context.Context, m Model) error {
 // converter.
 func (in Installer) current(m Model, dst string) bool {
 	if m.Convert == "" {
-		return m.SHA256 != "" && checkFile(dst, m.SHA256) == nil || m.Source == nil && m.SHA256 == "" && exists(dst)
+		want := m.SHA256
+		if want == "" && m.Source != nil {
+			want = m.Members[0].SHA256
+		}
+		if want == "" { // the operator's own file, unpinned
+			return exists(dst)
+		}
+		return checkFile(dst, want) == nil
 	}
 	b, err := os.ReadFile(dst + ".stamp")
 	if err != nil {

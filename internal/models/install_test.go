@@ -176,6 +176,14 @@ func TestInstallModelAsIs(t *testing.T) {
 	if err := checkFile(filepath.Join(in.Dir, "m.onnx"), m.SHA256); err != nil {
 		t.Error(err)
 	}
+	// Pinned by its member's sha256 only: still cached.
+	m.SHA256 = ""
+	if err := in.InstallModel(context.Background(), m); err != nil || reg.hits.Load() != 1 {
+		t.Errorf("install pinned by member: err %v, %d downloads, want 1", err, reg.hits.Load())
+	}
+	if left, _ := os.ReadDir(in.Dir); len(left) != 1 {
+		t.Errorf("models dir holds %v, want only m.onnx (no downloads or sources left behind)", left)
+	}
 }
 
 func TestCatalogueOverride(t *testing.T) {
