@@ -87,6 +87,15 @@ describe('translations', () => {
       'Enregistrement',
       'CHANGER LE MOT DE PASSE',
       "Aucun enregistrement pour l'instant — ajoutez un enregistreur",
+      // §2.4, §2.5, §3.1.2 and §3.1.4: detections, the HOLO4 beta and the AI subscription
+      'Participez à la BETA HOLO4',
+      "Activez les nouveaux algorithmes gratuitement et construisons ensemble l'avenir de la vidéosurveillance intelligente.",
+      'Abonnement AI est activé',
+      'Recherche',
+      'Tout sélectionner',
+      'Supprimer tout',
+      'Contactez votre revendeur pour activer un abonnement IA, qui vous permettra de consulter vos enregistrements avec les détections IA.',
+      "Ce ne sont pas les seuls ; d'autres paquets sont actuellement en cours de développement.",
       // §3 Gérer les Enregistreurs and §4 Gérer les caméras
       'Mes enregistreurs',
       'Mes Caméras',

@@ -135,6 +135,11 @@ export default function CamerasPage() {
                             <Chip size="small" color="secondary" variant="outlined" label={t('cameras.aiChip')} data-testid="camera-ai-on" />
                           </Tooltip>
                         )}
+                        {c.ai_enabled && c.holo4 && (
+                          <Tooltip title={t('ai.holo4Title')}>
+                            <Chip size="small" color="secondary" label="HOLO4" data-testid="camera-holo4-on" />
+                          </Tooltip>
+                        )}
                       </Box>
                     </TableCell>
                     <TableCell align="center">{c.number}</TableCell>

@@ -6,18 +6,30 @@ import { DetectionIcons } from './DetectionIcon';
 import { DetectionFilter, matches } from './DetectionFilter';
 import { DETECTION_TYPES } from './filters';
 
-async function open(props: Partial<Parameters<typeof DetectionFilter>[0]> = {}) {
+async function open(props: Partial<Parameters<typeof DetectionFilter>[0]> = {}, permissions = ['recordings.view']) {
   const onApply = vi.fn();
-  renderApp(<DetectionFilter types={[...DETECTION_TYPES]} onApply={onApply} {...props} />, { me: makeMe(), route: '/recordings', path: '/recordings' });
+  renderApp(<DetectionFilter types={[...DETECTION_TYPES]} onApply={onApply} {...props} />, {
+    me: makeMe({ permissions }),
+    route: '/recordings',
+    path: '/recordings',
+  });
   fireEvent.click(await screen.findByTestId('detections-button'));
   return { onApply, pop: await screen.findByTestId('detections-popover') };
 }
 
 describe('DetectionFilter', () => {
   it('invites to the HOLO4 beta while no camera joined, and lists no package', async () => {
-    const { pop } = await open();
+    const { pop } = await open({}, ['recordings.view', 'cameras.manage']);
     expect(within(pop).getByTestId('holo4-invite')).toHaveTextContent('Participez à la BETA HOLO4');
+    // Who manages cameras is led to them; others only read the invitation.
+    expect(within(pop).getByTestId('holo4-invite-cameras')).toHaveAttribute('href', '/cameras');
     expect(within(pop).queryByTestId('detection-package-urban')).toBeNull();
+  });
+
+  it('shows the invitation without the link to a viewer', async () => {
+    const { pop } = await open();
+    expect(within(pop).getByTestId('holo4-invite')).toBeInTheDocument();
+    expect(within(pop).queryByTestId('holo4-invite-cameras')).toBeNull();
   });
 
   it('lists the packages with "selected/available" counts; a package box selects all its algorithms', async () => {

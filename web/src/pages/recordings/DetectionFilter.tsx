@@ -5,6 +5,8 @@ import SearchIcon from '@mui/icons-material/Search';
 import TuneOutlinedIcon from '@mui/icons-material/TuneOutlined';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link as RouterLink } from 'react-router-dom';
+import { useSession } from '../../session';
 import type { AiPackage } from '../../api';
 import { algorithmIds, nameIn, packageCount, toggleId, togglePackage } from '../../ai';
 import { DetectionIcon, useTypeLabel } from './DetectionIcon';
@@ -37,6 +39,7 @@ export function DetectionFilter({
 }) {
   const { t, i18n } = useTranslation();
   const label = useTypeLabel();
+  const canJoin = useSession().can('cameras.manage');
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [draft, setDraft] = useState<DetectionKind[]>(types);
   const [search, setSearch] = useState('');
@@ -210,6 +213,11 @@ export function DetectionFilter({
             <Typography variant="body2" color="text.secondary">
               {t('ai.holo4Text')}
             </Typography>
+            {canJoin && (
+              <Button component={RouterLink} to="/cameras" size="small" color="secondary" sx={{ mt: 0.5, px: 0 }} data-testid="holo4-invite-cameras">
+                {t('ai.holo4Where')}
+              </Button>
+            )}
           </Paper>
         )}
       </Popover>
