@@ -255,10 +255,12 @@ func cameraAlgorithms(ids []string) ([]string, error) {
 		return nil, cam2drive.Invalid(map[string]string{"algorithms": "too_many"})
 	}
 	cat := holo4.Current()
-	for _, id := range ids {
-		if cat.PackageOf(strings.TrimSpace(id)) == "" {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strings.TrimSpace(id)
+		if cat.PackageOf(out[i]) == "" {
 			return nil, cam2drive.Invalid(map[string]string{"algorithms": "unknown_algorithm"})
 		}
 	}
-	return cat.Order(ids), nil
+	return cat.Order(out), nil
 }

@@ -123,7 +123,7 @@ func TestHOLO4Camera(t *testing.T) {
 				t.Errorf("a new camera = %+v, want out of HOLO4 with algorithms []", c)
 			}
 			f.as(t, f.C1.Admin, "PATCH", cam, map[string]any{"holo4": true}).wantErr(t, 409, "holo4_needs_ai", "HOLO4 without AI")
-			f.as(t, f.C1.Admin, "PATCH", cam, map[string]any{"ai_enabled": true, "holo4": true, "algorithms": []string{"yellow_taxi", "no_helmet", "no_helmet"}}).
+			f.as(t, f.C1.Admin, "PATCH", cam, map[string]any{"ai_enabled": true, "holo4": true, "algorithms": []string{"yellow_taxi", " no_helmet", "no_helmet"}}).
 				want(t, 200, "join HOLO4").decode(t, &c)
 			if !c.AIEnabled || !c.HOLO4 || !slices.Equal(c.Algorithms, []string{"no_helmet", "yellow_taxi"}) {
 				t.Errorf("after joining = %+v, want no_helmet and yellow_taxi in catalogue order", c)
