@@ -175,20 +175,21 @@ func (w *Worker) Analyze(ctx context.Context, r cam2drive.Recording, rate float6
 	if err := w.fetch(ctx, source(r), in); err != nil {
 		return res, err
 	}
-	s := media.Sampling{Size: MotionFrameSize, FPS: rate, Still: r.Kind == "snapshot", Threads: w.Threads,
+	still := r.Kind == "snapshot" || media.Container(r.Container).IsImage()
+	s := media.Sampling{Size: MotionFrameSize, FPS: rate, Still: still, Threads: w.Threads,
 		Width: r.Width, Height: r.Height, Duration: r.Duration}
 	if w.Detector != nil {
 		s.Size = w.Detector.InputSize()
 	}
 	var tracker Tracker
 	var motion Motion
-	var still gate
+	var unchanged gate
 	var last time.Duration
 	res.Frames, err = w.Tools.Frames(ctx, in, s, func(f media.Frame) error {
 		frame := detect.Frame{W: f.W, H: f.H, RGB: f.RGB}
 		g := newGrid(frame)
 		if w.Detector != nil {
-			objs, ran, err := still.objects(f.At, g, func() ([]detect.Object, error) { return w.Detector.Detect(ctx, frame) })
+			objs, ran, err := unchanged.objects(f.At, g, func() ([]detect.Object, error) { return w.Detector.Detect(ctx, frame) })
 			if err != nil {
 				return fmt.Errorf("detect at %v: %w", f.At, err)
 			}
