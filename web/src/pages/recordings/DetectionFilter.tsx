@@ -214,7 +214,7 @@ export function DetectionFilter({
               {t('ai.holo4Text')}
             </Typography>
             {canJoin && (
-              <Button component={RouterLink} to="/cameras" size="small" color="secondary" sx={{ mt: 0.5, px: 0 }} data-testid="holo4-invite-cameras">
+              <Button component={RouterLink} to="/cameras" size="small" color="secondary" sx={{ mt: 0.5, px: 0, textTransform: 'none', fontWeight: 600 }} data-testid="holo4-invite-cameras">
                 {t('ai.holo4Where')}
               </Button>
             )}
