@@ -88,6 +88,9 @@ func (a *app) wireIngest(ctx context.Context) error {
 	// stream-copy renders skip a process start each (transcodes and
 	// fallbacks run the command line).
 	a.tools = media.Tools{AV: media.SelfAVPool(a.cfg.Workers + 2)}
+	if a.tools.AV != nil {
+		a.tools.AV.Log = a.log
+	}
 	tempAge := time.Duration(0)
 	if a.cfg.StorageURL != "" {
 		tempAge = 24 * time.Hour // other nodes may be mid-upload to the same bucket

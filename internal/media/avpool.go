@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"sync"
@@ -79,6 +80,7 @@ const avRecycleAfter = 500
 // A crashing or stuck worker is killed and replaced; the callers then fall
 // back to the ffmpeg command line.
 type AVPool struct {
+	Log  *slog.Logger // says when a render falls back to the command line; nil: silent
 	exe  string
 	slot chan struct{}
 	mu   sync.Mutex
@@ -261,10 +263,13 @@ func (p *AVPool) avRender(ctx context.Context, pl Plan, timeout time.Duration) e
 		ap.Media = "file:" + pl.Media
 	}
 	r, err := p.call(ctx, AVRequest{Render: ap}, timeout)
-	if err != nil {
-		return err
+	if err == nil {
+		err = faultOf(r)
 	}
-	return faultOf(r)
+	if err != nil && p.Log != nil {
+		p.Log.WarnContext(ctx, "av worker failed, the ffmpeg command line takes over", "err", err)
+	}
+	return err
 }
 
 // avCan says whether the AV worker can run a plan: stream copy with the

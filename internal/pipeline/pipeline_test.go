@@ -44,8 +44,27 @@ func upload(t testing.TB, f *ingesttest.Fixture, path string, data []byte) {
 	}
 }
 
+// testWriter shows a log in the test's output.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// testTools are the media tools as serve has them, with AV workers.
+func testTools(t testing.TB) media.Tools {
+	pool := media.SelfAVPool(2)
+	if pool == nil {
+		t.Fatal("this test binary cannot start AV workers")
+	}
+	t.Cleanup(pool.Close)
+	pool.Log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	return media.Tools{AV: pool}
+}
+
 func worker(t testing.TB, f *ingesttest.Fixture) *pipeline.ProcessWorker {
-	return &pipeline.ProcessWorker{DB: f.DB, Blobs: f.Blobs, Tools: media.Tools{}, TempDir: t.TempDir(), TranscodeHEVC: true,
+	return &pipeline.ProcessWorker{DB: f.DB, Blobs: f.Blobs, Tools: testTools(t), TempDir: t.TempDir(), TranscodeHEVC: true,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
