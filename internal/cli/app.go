@@ -163,6 +163,7 @@ func (a *app) close() {
 	if a.detector != nil {
 		a.detector.Close()
 	}
+	a.tools.AV.Close()
 	a.db.Close()
 }
 

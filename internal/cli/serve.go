@@ -77,6 +77,7 @@ func (a *app) apiServer() *httpapi.Server {
 		Media:         httpapi.MediaDeps{Blobs: a.blobs, Key: a.mediaKey, TTL: a.cfg.MediaURLTTL},
 		SecureCookies: len(a.cfg.BaseURL()) > 5 && a.cfg.BaseURL()[:5] == "https",
 		Ready:         a.db.Ping,
+		AIStatus:      a.aiStatus,
 	})
 }
 
