@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/cam2drive/cam2drive"
-	"github.com/cam2drive/cam2drive/internal/models"
+	"github.com/cam2drive/cam2drive/internal/pretrained"
 )
 
 // aiStatus tells the API whether AI can run: the worker role knows from
@@ -16,7 +16,7 @@ func (a *app) aiStatus(context.Context) error {
 	if a.detector != nil {
 		return nil
 	}
-	cat, err := models.Load(a.cfg.ModelsDir)
+	cat, err := pretrained.Load(a.cfg.ModelsDir)
 	if err != nil {
 		return err
 	}

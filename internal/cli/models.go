@@ -10,7 +10,7 @@ import (
 
 	"github.com/cam2drive/cam2drive/internal/config"
 	"github.com/cam2drive/cam2drive/internal/detect"
-	"github.com/cam2drive/cam2drive/internal/models"
+	"github.com/cam2drive/cam2drive/internal/pretrained"
 )
 
 // modelsCmd runs `cam2drive models install`.
@@ -34,7 +34,7 @@ func installModels(ctx context.Context, cfg config.Config, model, registry strin
 	if err := os.MkdirAll(cfg.ModelsDir, 0o755); err != nil {
 		return err
 	}
-	cat, err := models.Load(cfg.ModelsDir)
+	cat, err := pretrained.Load(cfg.ModelsDir)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func installModels(ctx context.Context, cfg config.Config, model, registry strin
 	if !ok {
 		return fmt.Errorf("model %q is not in the catalogue", model)
 	}
-	in := models.Installer{Dir: cfg.ModelsDir, Registry: registry, Progress: stderr}
+	in := pretrained.Installer{Dir: cfg.ModelsDir, Registry: registry, Progress: stderr}
 	fmt.Fprintf(stderr, "installing into %s\n", cfg.ModelsDir)
 	if cfg.ORTLibrary == "" {
 		if err := in.InstallLibrary(ctx, cat.Library); err != nil {

