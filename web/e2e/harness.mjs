@@ -128,8 +128,11 @@ function accepts(port) {
  * among them the ingest servers listen on free ports of 127.0.0.1
  * (--ftp-addr, --sftp-addr), exposed as server.ftpPort and server.sftpPort
  * (null without the role), and the server is ready once they accept connections.
+ *
+ * `modelsDir` is passed to --models-dir; by default an empty folder of the
+ * data dir, so the server runs no AI model whatever this machine installed.
  */
-export async function startServer({ roles = 'web,worker' } = {}) {
+export async function startServer({ roles = 'web,worker', modelsDir = '' } = {}) {
   const bin = binary();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'c2d-e2e-'));
   try {
@@ -144,6 +147,7 @@ export async function startServer({ roles = 'web,worker' } = {}) {
   const ftpPort = roleList.includes('ftp') ? await freePort() : null;
   const sftpPort = roleList.includes('sftp') ? await freePort() : null;
   const args = ['serve', '--data-dir', dataDir, '--http-addr', `127.0.0.1:${port}`, '--roles', roles, '--log-level', 'warn'];
+  args.push('--models-dir', modelsDir || path.join(dataDir, 'models'));
   if (ftpPort) args.push('--ftp-addr', `127.0.0.1:${ftpPort}`);
   if (sftpPort) args.push('--sftp-addr', `127.0.0.1:${sftpPort}`);
   const logPath = path.join(dataDir, 'serve.log');
