@@ -11,7 +11,9 @@ import type { Recording } from '../../api';
 import { useNotify } from '../../components/Notifier';
 import { formatClock } from './format';
 import { clampTime, FRAME_SECONDS, keyAction, ownedElsewhere, stepSpeed, type PlayerAction } from './keyboard';
+import { DetectionBoxes } from './DetectionBoxes';
 import { PlayerMenu, speedLabel } from './PlayerMenu';
+import { useShowBoxes } from './useShowBoxes';
 
 /** Whether this browser can show a video picture-in-picture. */
 function pipAvailable(): boolean {
@@ -21,7 +23,8 @@ function pipAvailable(): boolean {
 /**
  * The player (client guide §2.7): the clip (or the snapshot) of the selected
  * event with its controls; the ⋮ menu in the bottom-right corner holds
- * Download, Playback speed and PiP mode. Keyboard: see keyboard.ts.
+ * Download, Playback speed, PiP mode and the detection boxes drawn over the
+ * picture (remembered in this browser). Keyboard: see keyboard.ts.
  */
 export function Player({
   rec,
@@ -50,6 +53,8 @@ export function Player({
   const { t, i18n } = useTranslation();
   const notify = useNotify();
   const video = useRef<HTMLVideoElement>(null);
+  const image = useRef<HTMLImageElement>(null);
+  const [boxes, setBoxes] = useShowBoxes();
   const frame = useRef<HTMLDivElement>(null);
   const [playing, setPlaying] = useState(false);
   const [time, setTime] = useState(0);
@@ -174,8 +179,9 @@ export function Player({
             />
           )}
           {ready && !isClip && (
-            <Box component="img" key={rec.id} src={src} alt="" data-testid="player-image" onError={() => !onMediaError() && setFailed(true)} sx={{ width: '100%', height: '100%', objectFit: 'contain', display: 'block' }} />
+            <Box component="img" ref={image} key={rec.id} src={src} alt="" data-testid="player-image" onError={() => !onMediaError() && setFailed(true)} sx={{ width: '100%', height: '100%', objectFit: 'contain', display: 'block' }} />
           )}
+          {ready && boxes && !failed && <DetectionBoxes media={isClip ? video : image} detections={rec.detections} watch={`${rec.id} ${src}`} />}
           {failed && (
             <Box sx={{ position: 'absolute', inset: 0, p: 3, display: 'grid', placeItems: 'center' }}>
               <Alert severity="warning" data-testid="player-media-error">
@@ -256,6 +262,8 @@ export function Player({
               video={isClip && ready}
               pipSupported={pipAvailable()}
               onPip={() => void pip()}
+              boxes={ready ? boxes : undefined}
+              onBoxes={setBoxes}
             />
           </Box>
         </Box>

@@ -1,6 +1,7 @@
-import { IconButton, ListItemIcon, ListItemText, Menu, MenuItem, Tooltip } from '@mui/material';
+import { IconButton, ListItemIcon, ListItemText, Menu, MenuItem, Switch, Tooltip } from '@mui/material';
 import CheckIcon from '@mui/icons-material/Check';
 import ChevronRightIcon from '@mui/icons-material/ChevronRight';
+import CropFreeOutlinedIcon from '@mui/icons-material/CropFreeOutlined';
 import DownloadOutlinedIcon from '@mui/icons-material/DownloadOutlined';
 import MoreVertIcon from '@mui/icons-material/MoreVert';
 import PictureInPictureAltOutlinedIcon from '@mui/icons-material/PictureInPictureAltOutlined';
@@ -16,7 +17,7 @@ export function speedLabel(s: number, lang: string): string {
 
 /**
  * The ⋮ menu in the player's bottom-right corner (client guide §2.7.1–2.7.3):
- * Download, Playback speed, PiP mode.
+ * Download, Playback speed, PiP mode; and whether to draw the detection boxes.
  */
 export function PlayerMenu({
   download,
@@ -26,6 +27,8 @@ export function PlayerMenu({
   video,
   pipSupported,
   onPip,
+  boxes,
+  onBoxes,
 }: {
   /** The download URL; "" hides the item (no permission, or nothing to download yet). */
   download: string;
@@ -36,6 +39,9 @@ export function PlayerMenu({
   video: boolean;
   pipSupported: boolean;
   onPip: () => void;
+  /** Whether detection boxes are drawn over the picture; undefined hides the item. */
+  boxes?: boolean;
+  onBoxes?: (on: boolean) => void;
 }) {
   const { t, i18n } = useTranslation();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
@@ -100,6 +106,15 @@ export function PlayerMenu({
               </MenuItem>
             </span>
           </Tooltip>
+        )}
+        {boxes !== undefined && onBoxes && (
+          <MenuItem role="menuitemcheckbox" aria-checked={boxes} onClick={() => onBoxes(!boxes)} data-testid="player-boxes" data-on={boxes ? 'true' : 'false'}>
+            <ListItemIcon>
+              <CropFreeOutlinedIcon fontSize="small" />
+            </ListItemIcon>
+            <ListItemText primary={t('recordings.player.boxes')} secondary={t('recordings.player.boxesHint')} />
+            <Switch size="small" edge="end" checked={boxes} tabIndex={-1} inputProps={{ 'aria-hidden': true }} sx={{ ml: 1 }} />
+          </MenuItem>
         )}
       </Menu>
       <Menu
