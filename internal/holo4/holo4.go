@@ -1,8 +1,8 @@
 // Package holo4 is the catalogue of the HOLO4 beta (client guide §2.5,
 // §3.1.4): packages of AI algorithms that a camera joins and chooses from.
 // The catalogue is data (catalogue.json), versioned, so that a package is
-// added without code; the rules that compute each algorithm from model
-// outputs live with the models, keyed by the algorithm ids below.
+// added without code; the rule that computes each algorithm from model
+// outputs (rules.go, RuleOf) is keyed by the algorithm ids below.
 package holo4
 
 import (
