@@ -38,6 +38,10 @@ var ortEnv struct {
 	lib string
 }
 
+// InitRuntime loads ONNX Runtime from lib once per process, for the other
+// packages that run models (internal/clip) to share one environment.
+func InitRuntime(lib string) error { return initRuntime(lib) }
+
 func initRuntime(lib string) error {
 	if abs, err := filepath.Abs(lib); err == nil {
 		lib = abs
