@@ -32,7 +32,7 @@ type Member struct {
 // to feed and read it.
 type Model struct {
 	Name    string   `json:"name"`
-	Task    string   `json:"task"`    // "detect"
+	Task    string   `json:"task"`    // "detect"; "pose", "face", "expression" (the HOLO4 rules')
 	File    string   `json:"file"`    // ONNX file in the models dir
 	SHA256  string   `json:"sha256"`  // of File when it is downloaded as is; "" when converted here
 	Source  *Package `json:"source"`  // nil: the operator put File there
@@ -41,11 +41,11 @@ type Model struct {
 
 	Input   Input    `json:"input"`
 	Outputs []string `json:"outputs"` // ONNX output names, in the order the decoder reads them
-	Decoder string   `json:"decoder"` // "centernet" or "yolov8"
+	Decoder string   `json:"decoder"` // detect: "centernet" or "yolov8"; pose: "movenet"; face: "blazeface"; expression: "softmax"
 	// Logits says the CenterNet heat-map output is taken before its sigmoid:
 	// the decoder then applies it to the peaks only, not to every cell.
 	Logits  bool     `json:"logits"`
-	Labels  []string `json:"labels"` // class names by index; empty = COCO 80
+	Labels  []string `json:"labels"` // class names by index; empty = COCO 80 (detectors)
 	License string   `json:"license"`
 }
 
@@ -54,7 +54,17 @@ type Input struct {
 	Name   string  `json:"name"`
 	Size   int     `json:"size"`   // square side in pixels
 	Layout string  `json:"layout"` // "NHWC" or "NCHW"
-	Scale  float32 `json:"scale"`  // pixel value = byte * Scale (1 = raw 0..255, 1/255 = 0..1)
+	Scale  float32 `json:"scale"`  // pixel value = byte * Scale + Offset (1 = raw 0..255, 1/255 = 0..1)
+	Offset float32 `json:"offset"` // -1 with Scale 1/127.5: -1..1
+	Gray   bool    `json:"gray"`   // one channel, the luma of RGB (0.2989 R + 0.587 G + 0.114 B)
+}
+
+// Channels is how many values the model reads per pixel.
+func (in Input) Channels() int {
+	if in.Gray {
+		return 1
+	}
+	return 3
 }
 
 // Library is the ONNX Runtime shared library and where it comes from.
@@ -93,7 +103,7 @@ func Builtin() Catalogue {
 			File:   "lib/libonnxruntime.so",
 		},
 		Default: "centernet",
-		Models: []Model{{
+		Models: append([]Model{{
 			Name: "centernet", Task: "detect", File: "centernet.onnx",
 			Source: human, Convert: "tfjs",
 			Members: []Member{
@@ -108,8 +118,55 @@ func Builtin() Catalogue {
 			Outputs: []string{"tower_0/CenternetHead/centernet_cls_output/BiasAdd", "tower_0/wh"},
 			Decoder: "centernet", Logits: true,
 			License: "MIT (@vladmandic/human; MobileNetV3 CenterNet by 610265158/mobilenetv3_centernet)",
-		}},
+		}}, holo4Models(human)...),
 	}
+}
+
+// holo4Models are the pose, face and expression models the HOLO4 rules
+// read, from the same package as the detector.
+func holo4Models(human *Package) []Model {
+	return []Model{{
+		Name: "movenet-lightning", Task: "pose", File: "movenet-lightning.onnx",
+		Source: human, Convert: "tfjs",
+		Members: []Member{
+			{Path: "package/models/movenet-lightning.json", SHA256: "df8cbde44d00f533ccc4916a7c6ebc17316532fb3fadad114ec667fef22872e9"},
+			{Path: "package/models/movenet-lightning.bin", SHA256: "bf97bc10d9c8a11200b0190ed64ce039b6252f1aff7cb552aca99b3d191c2f34"},
+		},
+		// One person per run, 17 COCO keypoints (y, x, score) as fractions
+		// of the input; the graph normalises the raw 0..255 pixels itself.
+		Input:   Input{Name: "input", Size: 192, Layout: "NHWC", Scale: 1},
+		Outputs: []string{"Identity"},
+		Decoder: "movenet",
+		License: "Apache-2.0 (MoveNet SinglePose Lightning by Google, via @vladmandic/human, MIT)",
+	}, {
+		Name: "blazeface", Task: "face", File: "blazeface.onnx",
+		Source: human, Convert: "tfjs",
+		Members: []Member{
+			{Path: "package/models/blazeface.json", SHA256: "cd7bbfc078270572beb39f9e5ae67aadbd50b5e67cff37e6d4f6b3ea39312e5f"},
+			{Path: "package/models/blazeface.bin", SHA256: "dc9a97fdc50bc43216554bdd69aa3e7b9361a519ee7bdd996a2f69a98a6f9b72"},
+		},
+		Input: Input{Name: "input", Size: 256, Layout: "NCHW", Scale: 1 / 127.5, Offset: -1},
+		// Scores and boxes of the 16×16 grid (2 anchors a cell), then of the
+		// 8×8 grid (6 anchors a cell), in the anchors' order.
+		Outputs: []string{"Identity", "Identity_2", "Identity_1", "Identity_3"},
+		Decoder: "blazeface",
+		License: "Apache-2.0 (BlazeFace by Google MediaPipe, via @vladmandic/human, MIT)",
+	}, {
+		Name: "emotion", Task: "expression", File: "emotion.onnx",
+		Source: human, Convert: "tfjs",
+		Members: []Member{
+			{Path: "package/models/emotion.json", SHA256: "56f7e557eb0c863a8b9ab04ac7ccba756e93bf2c27dce135ef0e8712b80b7ad2"},
+			{Path: "package/models/emotion.bin", SHA256: "927ac8224f356ab1e68c2bcfbfa07b0c8567047d1bcf817388ba6e38214c4987"},
+		},
+		// A face crop in grey, -1..1, as human's gear/emotion.ts feeds it.
+		Input:   Input{Name: "input", Size: 64, Layout: "NHWC", Scale: 2.0 / 255, Offset: -1, Gray: true},
+		Outputs: []string{"Identity"},
+		Decoder: "softmax",
+		// The order of human's gear/emotion.ts for this one-channel model
+		// (oarriaga's FER-2013 classes).
+		Labels:  []string{"angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"},
+		License: "MIT (mini-Xception by oarriaga/face_classification, via @vladmandic/human, MIT)",
+	}}
 }
 
 // Load is the built-in catalogue with dir's override file applied.
@@ -151,6 +208,17 @@ func (c *Catalogue) put(m Model) {
 	c.Models = append(c.Models, m)
 }
 
+// ForTask is the catalogue's first model for a task ("pose", "face",
+// "expression"): the built-in one, or an operator's that replaced it.
+func (c Catalogue) ForTask(task string) (Model, bool) {
+	for _, m := range c.Models {
+		if m.Task == task {
+			return m, true
+		}
+	}
+	return Model{}, false
+}
+
 // Model finds a model by name ("" = the default detector).
 func (c Catalogue) Model(name string) (Model, bool) {
 	if name == "" {
@@ -172,8 +240,10 @@ func (m Model) validate() error {
 		return fmt.Errorf("model %s: file %q must be inside the models dir", m.Name, m.File)
 	case m.Input.Size <= 0 || (m.Input.Layout != "NHWC" && m.Input.Layout != "NCHW"):
 		return fmt.Errorf("model %s: input needs a size and a layout NHWC or NCHW", m.Name)
-	case m.Decoder != "centernet" && m.Decoder != "yolov8":
-		return fmt.Errorf("model %s: decoder %q (want centernet or yolov8)", m.Name, m.Decoder)
+	case decoderTask[m.Decoder] == "":
+		return fmt.Errorf("model %s: decoder %q (want centernet, yolov8, movenet, blazeface or softmax)", m.Name, m.Decoder)
+	case m.Task != "" && m.Task != decoderTask[m.Decoder]:
+		return fmt.Errorf("model %s: decoder %s reads a %s model, not a %s one", m.Name, m.Decoder, decoderTask[m.Decoder], m.Task)
 	case m.Source != nil && (m.Source.Integrity == "" || len(m.Members) == 0):
 		return fmt.Errorf("model %s: a source needs its integrity and the members to take", m.Name)
 	}
@@ -183,6 +253,11 @@ func (m Model) validate() error {
 		}
 	}
 	return nil
+}
+
+// decoderTask is the task each decoder reads the outputs of.
+var decoderTask = map[string]string{
+	"centernet": "detect", "yolov8": "detect", "movenet": "pose", "blazeface": "face", "softmax": "expression",
 }
 
 // ClassLabels is the model's labels, COCO's 80 when it names none.

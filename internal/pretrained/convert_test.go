@@ -421,3 +421,66 @@ func TestConvertTFJSClassifierOps(t *testing.T) {
 		}
 	}
 }
+
+// MoveNet's decoding, in small: the image reshaped before the first
+// convolution, a heat-map (NCHW inside) meeting a plain tensor, the arg-max
+// cell split into row and column by integer division, gathered with indices
+// packed from them, unpacked into two outputs the graph reads by name and
+// name:1, and a squared difference.
+func TestConvertTFJSKeypointDecodingOps(t *testing.T) {
+	lib := ortLibrary(t)
+	i32 := func(s string) map[string]any { return map[string]any{"type": s} }
+	nodes := []tfjsNode{
+		{Name: "x", Op: "Placeholder", Attr: map[string]any{"shape": map[string]any{"shape": shape(1, 2, 3, 1)}}},
+		{Name: "axis0", Op: "Const"}, {Name: "k", Op: "Const"}, {Name: "flatShape", Op: "Const"}, {Name: "dim1", Op: "Const"},
+		{Name: "six", Op: "Const"}, {Name: "two", Op: "Const"}, {Name: "zero", Op: "Const"},
+		{Name: "u", Op: "Unpack", Input: []string{"x"}, Attr: map[string]any{"num": map[string]any{"i": "1"}, "axis": map[string]any{"i": "0"}}},
+		{Name: "e", Op: "ExpandDims", Input: []string{"u", "axis0"}},
+		{Name: "c", Op: "Conv2D", Input: []string{"e", "k"}, Attr: convAttrs(1)},
+		{Name: "mix", Op: "Mul", Input: []string{"c", "e"}},
+		{Name: "flat", Op: "Reshape", Input: []string{"c", "flatShape"}},
+		{Name: "am", Op: "ArgMax", Input: []string{"flat", "dim1"}, Attr: map[string]any{"output_type": i32("DT_INT32")}},
+		{Name: "row", Op: "FloorDiv", Input: []string{"am", "six"}, Attr: map[string]any{"T": i32("DT_INT32")}},
+		{Name: "rowStart", Op: "Mul", Input: []string{"row", "six"}},
+		{Name: "rest", Op: "Sub", Input: []string{"am", "rowStart"}},
+		{Name: "col", Op: "FloorDiv", Input: []string{"rest", "two"}, Attr: map[string]any{"T": i32("DT_INT32")}},
+		{Name: "idx", Op: "Pack", Input: []string{"zero", "row", "col"}, Attr: map[string]any{"axis": map[string]any{"i": "1"}}},
+		{Name: "g", Op: "GatherNd", Input: []string{"c", "idx"}},
+		{Name: "parts", Op: "Unpack", Input: []string{"g"}, Attr: map[string]any{"num": map[string]any{"i": "2"}, "axis": map[string]any{"i": "1"}}},
+		{Name: "sq", Op: "SquaredDifference", Input: []string{"parts:1", "parts"}},
+		{Name: "amf", Op: "Cast", Input: []string{"am"}, Attr: map[string]any{"DstT": i32("DT_FLOAT")}},
+	}
+	path := convertTiny(t, nodes,
+		map[string][]float32{"axis0": {0}, "k": {1, -1}, "flatShape": {1, -1}, "dim1": {1}, "six": {6}, "two": {2}, "zero": {0}},
+		map[string][]int{"axis0": {}, "k": {1, 1, 1, 2}, "flatShape": {2}, "dim1": {}, "six": {}, "two": {}, "zero": {1}},
+		map[string]string{"axis0": "int32", "flatShape": "int32", "dim1": "int32", "six": "int32", "two": "int32", "zero": "int32"},
+		[]string{"mix", "amf", "sq"})
+
+	x := []float32{0.5, 1, -1, 2, -4, 1.5} // 2 rows of 3
+	// The convolution's two channels are x and -x; the largest of all is
+	// -x at row 1, column 1: cell 9 of the flattened NHWC heat-map.
+	var mix []float32
+	best, at := float32(math.Inf(-1)), 0
+	for i, v := range x {
+		mix = append(mix, v*v, -v*v)
+		for ch, c := range []float32{v, -v} {
+			if c > best {
+				best, at = c, i*2+ch
+			}
+		}
+	}
+	px := at / 2
+	sq := float32(math.Pow(float64(-x[px]-x[px]), 2))
+	got := runONNX(t, lib, path, "x_nhwc", x, []int64{1, 2, 3, 1}, []string{"mix", "amf", "sq"}, [][]int64{{1, 2, 3, 2}, {1}, {1}})
+	for name, pair := range map[string][2][]float32{"mix": {got[0], mix}, "amf": {got[1], {float32(at)}}, "sq": {got[2], {sq}}} {
+		for i := range pair[1] {
+			if math.Abs(float64(pair[0][i]-pair[1][i])) > 1e-4 {
+				t.Errorf("%s[%d] = %v, want %v", name, i, pair[0][i], pair[1][i])
+				break
+			}
+		}
+	}
+	if at != 9 || sq != 64 {
+		t.Fatalf("the test's own arithmetic is off: cell %d, squared difference %v", at, sq)
+	}
+}

@@ -195,6 +195,11 @@ func TestCatalogueOverride(t *testing.T) {
 	if m, ok := c.Model(""); !ok || m.Name != "centernet" || m.Decoder != "centernet" || len(m.ClassLabels()) != 80 {
 		t.Fatalf("built-in default = %+v, %v", m, ok)
 	}
+	for task, name := range map[string]string{"pose": "movenet-lightning", "face": "blazeface", "expression": "emotion"} {
+		if m, ok := c.ForTask(task); !ok || m.Name != name {
+			t.Errorf("built-in %s model = %q, %v, want %s", task, m.Name, ok, name)
+		}
+	}
 	override := `{"default": "yolo", "models": [{"name": "yolo", "task": "detect", "file": "yolov8n.onnx",
 		"input": {"name": "images", "size": 640, "layout": "NCHW", "scale": 0.00392157},
 		"outputs": ["output0"], "decoder": "yolov8"}]}`
@@ -214,6 +219,7 @@ func TestCatalogueOverride(t *testing.T) {
 		`{"models": [{"name": "x", "file": "../outside.onnx", "input": {"size": 1, "layout": "NHWC"}, "decoder": "yolov8"}]}`,
 		`{"models": [{"name": "x", "file": "x.onnx", "input": {"size": 640, "layout": "NHWC"}, "decoder": "ssd"}]}`,
 		`{"models": [`,
+		`{"models": [{"name": "x", "task": "pose", "file": "x.onnx", "input": {"size": 192, "layout": "NHWC"}, "decoder": "centernet"}]}`,
 	} {
 		os.WriteFile(filepath.Join(dir, OverrideFile), []byte(bad), 0o644)
 		if _, err := Load(dir); err == nil {

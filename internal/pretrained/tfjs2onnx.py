@@ -152,9 +152,10 @@ class Converter:
 
     def operand(self, name, peer_layout):
         """A tensor input; constants take the layout of the activation they meet."""
-        name = ref(name)
         if not self.is_const(name):
-            return name, self.layout[name]
+            t = tensor(name)
+            return t, self.layout[t]
+        name = ref(name)
         val = self.const(name)
         if peer_layout == "nchw":
             if val.ndim == 4:
@@ -206,7 +207,12 @@ class Converter:
         outs = [o for o in model.graph.output if not o.type.tensor_type.HasField("shape")]
         if not outs:
             return model
-        inferred = onnx.shape_inference.infer_shapes(model, data_prop=True)
+        try:
+            inferred = onnx.shape_inference.infer_shapes(model, data_prop=True)
+        except onnx.shape_inference.InferenceError:
+            # onnx 1.12 propagates data through a Concat of 2-D index tensors
+            # (MoveNet's) wrongly; shapes alone still infer.
+            inferred = onnx.shape_inference.infer_shapes(model)
         known = {v.name: v for v in list(inferred.graph.value_info) + list(inferred.graph.output)}
         for o in outs:
             v = known.get(o.name)
@@ -312,6 +318,8 @@ class Converter:
 
     def conv(self, n, depthwise):
         x = ref(n["input"][0])
+        if self.layout[x] != "nchw":  # an image the graph reshaped (MoveNet's input)
+            x = self.emit("Transpose", [x], [self.fresh(x + "_nchw")], perm=[0, 3, 1, 2])
         k = self.const(n["input"][1])
         if depthwise:  # [H, W, C, M] -> [C*M, 1, H, W], one group per input channel
             h, w, c, m = k.shape
@@ -374,14 +382,16 @@ class Converter:
 
     def binary(self, n, onnx_op):
         a, b = n["input"][0], n["input"][1]
-        peer = "nchw" if any(not self.is_const(i) and self.layout[ref(i)] == "nchw" for i in (a, b)) else "plain"
-        ins, lays = [], []
+        # NCHW only when every activation is; one that meets a plain tensor
+        # (MoveNet's heat-map divided by distances) goes back to NHWC.
+        lays = [self.layout[tensor(i)] for i in (a, b) if not self.is_const(i)]
+        peer = "nchw" if lays and all(lay == "nchw" for lay in lays) else "plain"
+        ins = []
         for i in (a, b):
             name, lay = self.operand(i, peer)
-            if lay == "plain" and peer == "nchw":
-                raise NotImplementedError("%s: mixes NCHW and plain tensors" % n["name"])
+            if lay == "nchw" and peer == "plain":
+                name = self.to_plain(name)
             ins.append(name)
-            lays.append(lay)
         self.emit(onnx_op, ins, [n["name"]])
         self.layout[n["name"]] = peer
 
@@ -409,7 +419,7 @@ class Converter:
         self.binary(n, "Min")
 
     def unary(self, n, onnx_op, **attrs):
-        x = ref(n["input"][0])
+        x = tensor(n["input"][0])
         self.emit(onnx_op, [x], [n["name"]], **attrs)
         self.layout[n["name"]] = self.layout[x]
 
@@ -572,9 +582,7 @@ class Converter:
     op__FusedMatMul = op_MatMul
 
     def op_Cast(self, n):
-        to = {"DT_FLOAT": TensorProto.FLOAT, "DT_INT32": TensorProto.INT32, "DT_INT64": TensorProto.INT64,
-              "DT_BOOL": TensorProto.BOOL}[n["attr"]["DstT"]["type"]]
-        self.unary(n, "Cast", to=to)
+        self.unary(n, "Cast", to=onnx_type(n["attr"]["DstT"]["type"]))
 
     def op_Squeeze(self, n):
         x = self.to_plain(ref(n["input"][0]))
@@ -596,6 +604,83 @@ class Converter:
         self.emit("Mul", [x, x], [n["name"]])
         self.layout[n["name"]] = self.layout[x]
 
+
+    def op_SquaredDifference(self, n):
+        self.binary(n, "Sub")
+        d = self.rename(n["name"], self.fresh(n["name"] + "_diff"))
+        self.emit("Mul", [d, d], [n["name"]])
+        self.layout[n["name"]] = self.layout[d]
+
+    def op_FloorDiv(self, n):
+        if n.get("attr", {}).get("T", {}).get("type", "DT_FLOAT") == "DT_FLOAT":
+            self.binary(n, "Div")
+            q = self.rename(n["name"], self.fresh(n["name"] + "_div"))
+            self.emit("Floor", [q], [n["name"]])
+            self.layout[n["name"]] = self.layout[q]
+            return
+        # ONNX's integer Div truncates; TF floors: divide in float64, which
+        # holds every int32 exactly.
+        to = onnx_type(n["attr"]["T"]["type"])
+        ins = []
+        for i in n["input"][:2]:
+            name, _ = self.operand(i, "plain")
+            ins.append(self.emit("Cast", [self.to_plain(name)], [self.fresh(n["name"] + "_f64")], to=TensorProto.DOUBLE))
+        q = self.emit("Div", ins, [self.fresh(n["name"] + "_div")])
+        q = self.emit("Floor", [q], [self.fresh(n["name"] + "_floor")])
+        self.emit("Cast", [q], [n["name"]], to=to)
+        self.layout[n["name"]] = "plain"
+
+    def op_ArgMax(self, n):
+        x = self.to_plain(tensor(n["input"][0]))
+        axis = int(np.array(self.const(n["input"][1])).reshape(()))
+        to = onnx_type(n.get("attr", {}).get("output_type", {}).get("type", "DT_INT64"))
+        i64 = self.emit("ArgMax", [x], [self.fresh(n["name"] + "_i64")], axis=axis, keepdims=0)
+        self.emit("Cast", [i64], [n["name"]], to=to)
+        self.layout[n["name"]] = "plain"
+
+    def op_ExpandDims(self, n):
+        x = self.to_plain(tensor(n["input"][0]))
+        axis = np.array(self.const(n["input"][1])).astype(np.int64).reshape(-1)
+        self.emit("Unsqueeze", [x, self.add_init(self.fresh(n["name"] + "_axes"), axis)], [n["name"]])
+        self.layout[n["name"]] = "plain"
+
+    def op_Pack(self, n):
+        axis = int(n.get("attr", {}).get("axis", {}).get("i", 0))
+        axes = self.add_init(self.fresh(n["name"] + "_axes"), np.array([axis], np.int64))
+        ins = []
+        for i in n["input"]:
+            if i.startswith("^"):
+                continue
+            name, _ = self.operand(i, "plain")
+            ins.append(self.emit("Unsqueeze", [self.to_plain(name), axes], [self.fresh(n["name"] + "_item")]))
+        self.emit("Concat", ins, [n["name"]], axis=axis)
+        self.layout[n["name"]] = "plain"
+
+    def op_Unpack(self, n):
+        """Splits along axis into num tensors: outputs name, name:1, name:2…"""
+        x = self.to_plain(tensor(n["input"][0]))
+        axis = int(n.get("attr", {}).get("axis", {}).get("i", 0))
+        num = int(n["attr"]["num"]["i"])
+        outs = [n["name"]] + ["%s:%d" % (n["name"], k) for k in range(1, num)]
+        parts = [self.fresh(n["name"] + "_part") for _ in outs]
+        if num == 1:
+            parts = [x]
+        else:
+            self.emit("Split", [x], parts, axis=axis)
+        axes = self.add_init(self.fresh(n["name"] + "_axes"), np.array([axis], np.int64))
+        for part, out in zip(parts, outs):
+            self.emit("Squeeze", [part, axes], [out])
+            self.layout[out] = "plain"
+
+    def op_GatherNd(self, n):
+        params = self.to_plain(tensor(n["input"][0]))
+        idx = n["input"][1]
+        if self.is_const(idx):
+            idx = self.add_init(self.fresh(n["name"] + "_idx"), np.array(self.const(idx)).astype(np.int64))
+        else:
+            idx = self.emit("Cast", [self.to_plain(tensor(idx))], [self.fresh(n["name"] + "_i64")], to=TensorProto.INT64)
+        self.emit("GatherND", [params, idx], [n["name"]])
+        self.layout[n["name"]] = "plain"
 
     def op_Reshape(self, n):
         x = self.to_plain(ref(n["input"][0]))
@@ -622,6 +707,18 @@ def default_outputs(model):
     nodes = model["modelTopology"]["node"]
     read = {ref(i) for n in nodes for i in n.get("input", [])}
     return [n["name"] for n in nodes if n["op"] != "Const" and n["name"] not in read]
+
+
+def onnx_type(tf_type):
+    return {"DT_FLOAT": TensorProto.FLOAT, "DT_INT32": TensorProto.INT32, "DT_INT64": TensorProto.INT64,
+            "DT_BOOL": TensorProto.BOOL}[tf_type]
+
+
+def tensor(name):
+    """ONNX tensor of a TF input reference: "a:0" and "a" -> "a", "a:1" -> "a:1"
+    (the second output of a node with several, such as Unpack)."""
+    name = name.lstrip("^")
+    return name[:-2] if name.endswith(":0") else name
 
 
 def ref(name):
