@@ -51,6 +51,18 @@ type Config struct {
 	ModelsDir  string // where `cam2drive models install` puts the library and models
 	ORTLibrary string // "" = <models-dir>/lib/libonnxruntime.so
 	AIThreads  int    // intra-op threads of each model session
+
+	// Optional open-vocabulary engines (docs/ai/open-vocabulary.md), off
+	// unless configured: a CLIP-style model an operator exports to ONNX,
+	// and a vision-language model behind an OpenAI-compatible API.
+	CLIPImageModel string // ONNX image encoder
+	CLIPTextModel  string // ONNX text encoder
+	CLIPVocab      string // BPE merges file; "" = CLIP's own, built in
+	VLMURL         string // e.g. http://localhost:11434/v1 (Ollama)
+	VLMModel       string
+	VLMKey         string // secret; CAM2DRIVE_VLM_KEY rather than the flag
+	VLMTimeout     time.Duration
+	vlmKeyEnv      string // the key as the environment gave it, to tell a flag apart
 }
 
 // AllRoles are the parts one process can run.
@@ -79,6 +91,7 @@ func BindServe(fs *flag.FlagSet, c *Config) {
 	fs.BoolVar(&c.TranscodeHEVC, "transcode-hevc", env("TRANSCODE_HEVC", "true") == "true", "transcode H.265 clips to H.264 so every browser plays them (false: remux only)")
 	bindIngest(fs, c)
 	BindAI(fs, c)
+	bindOpenVocabulary(fs, c)
 }
 
 // BindAI registers the flags that say where the AI runtime and models live;
@@ -87,6 +100,86 @@ func BindAI(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.ModelsDir, "models-dir", env("MODELS_DIR", DefaultModelsDir()), "directory of the ONNX Runtime library and the pretrained models, filled by \"cam2drive models install\"")
 	fs.StringVar(&c.ORTLibrary, "onnxruntime-lib", env("ONNXRUNTIME_LIB", ""), "path of libonnxruntime.so (default: the one in --models-dir)")
 	fs.IntVar(&c.AIThreads, "ai-threads", envInt("AI_THREADS", 1), "CPU threads each model session uses per frame")
+}
+
+// bindOpenVocabulary registers the flags of the optional open-vocabulary
+// engines, all off by default.
+func bindOpenVocabulary(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.CLIPImageModel, "clip-image-model", env("CLIP_IMAGE_MODEL", ""), "ONNX image encoder of a CLIP-style model, for searching pictures by text (empty: off; see docs/ai/open-vocabulary.md)")
+	fs.StringVar(&c.CLIPTextModel, "clip-text-model", env("CLIP_TEXT_MODEL", ""), "ONNX text encoder of the same CLIP model as --clip-image-model")
+	fs.StringVar(&c.CLIPVocab, "clip-vocab", env("CLIP_VOCAB", ""), "BPE merges file of the CLIP model's tokenizer (default: CLIP's own vocabulary, built in)")
+	fs.StringVar(&c.VLMURL, "vlm-url", env("VLM_URL", ""), "base URL of an OpenAI-compatible API serving a vision-language model, e.g. http://localhost:11434/v1 (empty: off); pictures are sent there")
+	fs.StringVar(&c.VLMModel, "vlm-model", env("VLM_MODEL", ""), "model name at --vlm-url, e.g. qwen2.5vl:7b")
+	c.vlmKeyEnv = env("VLM_KEY", "")
+	c.VLMKey = c.vlmKeyEnv
+	fs.Var(secret{&c.VLMKey}, "vlm-key", "API key for --vlm-url; prefer the CAM2DRIVE_VLM_KEY environment variable, as other users of the machine can read flags in the process list")
+	fs.DurationVar(&c.VLMTimeout, "vlm-timeout", envDuration("VLM_TIMEOUT", 2*time.Minute), "longest wait for one answer of the vision-language model")
+}
+
+// secret is a string flag whose value the usage text never shows (as the
+// default it would otherwise print).
+type secret struct{ p *string }
+
+func (s secret) String() string { return "" }
+func (s secret) Set(v string) error {
+	*s.p = v
+	return nil
+}
+
+// CLIPEnabled tells whether a CLIP model is configured.
+func (c Config) CLIPEnabled() bool { return c.CLIPImageModel != "" || c.CLIPTextModel != "" }
+
+// VLMEnabled tells whether a vision-language model is configured.
+func (c Config) VLMEnabled() bool { return c.VLMURL != "" }
+
+// Warnings are things about the settings an operator should know, to log
+// at start.
+func (c Config) Warnings() []string {
+	var w []string
+	if c.VLMKey != "" && c.VLMKey != c.vlmKeyEnv {
+		w = append(w, "the VLM API key was given with --vlm-key: other users of this machine can read it in the process list; set CAM2DRIVE_VLM_KEY instead")
+	}
+	if u, err := url.Parse(c.VLMURL); err == nil && c.VLMURL != "" && !isLoopback(u.Hostname()) {
+		w = append(w, fmt.Sprintf("--vlm-url points to %s, not this machine: the pictures asked about are sent there", u.Hostname()))
+	}
+	return w
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (c Config) validateOpenVocabulary() error {
+	if (c.CLIPImageModel == "") != (c.CLIPTextModel == "") {
+		return fmt.Errorf("--clip-image-model and --clip-text-model go together: give both encoders of one CLIP model")
+	}
+	if c.CLIPVocab != "" && !c.CLIPEnabled() {
+		return fmt.Errorf("--clip-vocab is set without --clip-image-model and --clip-text-model")
+	}
+	if c.VLMURL == "" {
+		if c.VLMModel != "" || c.VLMKey != "" {
+			return fmt.Errorf("--vlm-model and --vlm-key need --vlm-url")
+		}
+		return nil
+	}
+	u, err := url.Parse(c.VLMURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--vlm-url %q is not an http(s) URL (e.g. http://localhost:11434/v1)", c.VLMURL)
+	}
+	if u.User != nil {
+		return fmt.Errorf("--vlm-url must not hold credentials; set the key with CAM2DRIVE_VLM_KEY")
+	}
+	if strings.TrimSpace(c.VLMModel) == "" {
+		return fmt.Errorf("--vlm-url needs --vlm-model (e.g. qwen2.5vl:7b)")
+	}
+	if c.VLMTimeout < 0 {
+		return fmt.Errorf("--vlm-timeout %v: want a positive duration", c.VLMTimeout)
+	}
+	return nil
 }
 
 // DefaultModelsDir is outside the data dir and the repository so that every
@@ -191,7 +284,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("--public-url %q is not an http(s) URL", c.PublicURL)
 		}
 	}
-	return nil
+	return c.validateOpenVocabulary()
 }
 
 // BaseURL is the web app's address as users reach it.
@@ -220,6 +313,10 @@ func (c Config) Redacted() Config {
 	if c.SecretKey != "" {
 		c.SecretKey = "xxxxx"
 	}
+	if c.VLMKey != "" {
+		c.VLMKey = "xxxxx"
+	}
+	c.vlmKeyEnv = ""
 	return c
 }
 
