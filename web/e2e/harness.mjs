@@ -482,14 +482,14 @@ export function luminance(css) {
 
 /**
  * Per-file setup for node:test: a server and a browser shared by the file's
- * tests, stopped even when a test fails. `roles` goes to startServer.
+ * tests, stopped even when a test fails. `roles` and `modelsDir` go to startServer.
  */
-export function setup({ before, after, roles }) {
+export function setup({ before, after, roles, modelsDir }) {
   const env = { server: null, browser: null };
   before(async () => {
     // The server (with a first installer for client fixtures) and the browser start side by side.
     const [server, browser] = await Promise.allSettled([
-      startServer({ roles }).then(async (s) => {
+      startServer({ roles, modelsDir }).then(async (s) => {
         try {
           s.sharedInstaller = await s.installer();
           return s;

@@ -140,8 +140,10 @@ export function Player({
 
   return (
     <Paper variant="outlined" sx={{ overflow: 'hidden' }} data-testid="player" data-id={rec.id}>
-      <Box ref={frame} sx={{ bgcolor: '#000', color: '#fff', display: 'flex', flexDirection: 'column', '&:fullscreen video, &:fullscreen img': { maxHeight: 'calc(100vh - 56px)' } }}>
-        <Box sx={{ position: 'relative', aspectRatio: '16 / 9', display: 'grid', placeItems: 'center', width: '100%' }}>
+      {/* The stage keeps 16:9 whatever the picture (the page doesn't jump from event to event): other
+          ratios are letterboxed. Full screen, it takes the height the controls leave. */}
+      <Box ref={frame} sx={{ bgcolor: '#000', color: '#fff', display: 'flex', flexDirection: 'column', '&:fullscreen > [data-stage]': { aspectRatio: 'auto', flex: 1, minHeight: 0 } }}>
+        <Box data-stage sx={{ position: 'relative', aspectRatio: '16 / 9', display: 'grid', placeItems: 'center', width: '100%', overflow: 'hidden' }}>
           {rec.status === 'processing' && <Status icon={<CircularProgress color="inherit" size={28} />} text={t('recordings.player.processing')} testId="player-processing" />}
           {rec.status === 'failed' && (
             <Box sx={{ p: 3, width: '100%' }}>
@@ -175,11 +177,11 @@ export function Player({
               onError={() => {
                 if (!onMediaError()) setFailed(true);
               }}
-              sx={{ width: '100%', height: '100%', objectFit: 'contain', display: 'block', cursor: 'pointer' }}
+              sx={{ position: 'absolute', inset: 0, width: '100%', height: '100%', objectFit: 'contain', display: 'block', cursor: 'pointer' }}
             />
           )}
           {ready && !isClip && (
-            <Box component="img" ref={image} key={rec.id} src={src} alt="" data-testid="player-image" onError={() => !onMediaError() && setFailed(true)} sx={{ width: '100%', height: '100%', objectFit: 'contain', display: 'block' }} />
+            <Box component="img" ref={image} key={rec.id} src={src} alt="" data-testid="player-image" onError={() => !onMediaError() && setFailed(true)} sx={{ position: 'absolute', inset: 0, width: '100%', height: '100%', objectFit: 'contain', display: 'block' }} />
           )}
           {ready && boxes && !failed && <DetectionBoxes media={isClip ? video : image} detections={rec.detections} watch={`${rec.id} ${src}`} />}
           {failed && (
