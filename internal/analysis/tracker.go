@@ -29,8 +29,15 @@ const (
 // recording into one detection per object and appearance: first and last
 // time seen, best score with its class and the box of the sample that gave
 // it. Classes that map to no type (a cup, a chair) are left out. The zero
-// value is ready.
+// value is ready and tracks the detector's objects.
 type Tracker struct {
+	// Type maps a class to the type tracks are kept by ("" leaves the
+	// object out); nil is detect.TypeOf. HOLO4 maps every hit of an
+	// algorithm to the algorithm's id.
+	Type func(class string) string
+	// Source is the detections' source; "" is "model".
+	Source string
+
 	n    int // samples added
 	live []*track
 	done []*track
@@ -48,7 +55,7 @@ type track struct {
 // Add takes the objects found in the sample at time at; samples come in
 // time order.
 func (t *Tracker) Add(at time.Duration, objs []detect.Object) {
-	objs = distinct(objs)
+	objs = t.distinct(objs)
 	taken := make([]bool, len(objs))
 	for _, p := range t.pairs(objs) {
 		tr := t.live[p.track]
@@ -60,7 +67,7 @@ func (t *Tracker) Add(at time.Duration, objs []detect.Object) {
 	}
 	for i, o := range objs {
 		if !taken[i] {
-			tr := &track{typ: detect.TypeOf(o.Class), first: at, best: -1}
+			tr := &track{typ: t.typeOf(o.Class), first: at, best: -1}
 			tr.see(t.n, at, o)
 			t.live = append(t.live, tr)
 		}
@@ -75,15 +82,22 @@ func (t *Tracker) Add(at time.Duration, objs []detect.Object) {
 	})
 }
 
+func (t *Tracker) typeOf(class string) string {
+	if t.Type == nil {
+		return detect.TypeOf(class)
+	}
+	return t.Type(class)
+}
+
 // distinct keeps the objects that have a type, best first, without the
 // same object under another class name of the same type.
-func distinct(objs []detect.Object) []detect.Object {
-	objs = slices.DeleteFunc(slices.Clone(objs), func(o detect.Object) bool { return detect.TypeOf(o.Class) == "" })
+func (t *Tracker) distinct(objs []detect.Object) []detect.Object {
+	objs = slices.DeleteFunc(slices.Clone(objs), func(o detect.Object) bool { return t.typeOf(o.Class) == "" })
 	slices.SortStableFunc(objs, func(a, b detect.Object) int { return cmp.Compare(b.Score, a.Score) })
 	out := objs[:0]
 	for _, o := range objs {
 		if !slices.ContainsFunc(out, func(k detect.Object) bool {
-			return detect.TypeOf(k.Class) == detect.TypeOf(o.Class) && IoU(k.Box, o.Box) >= SameIoU
+			return t.typeOf(k.Class) == t.typeOf(o.Class) && IoU(k.Box, o.Box) >= SameIoU
 		}) {
 			out = append(out, o)
 		}
@@ -103,7 +117,7 @@ func (t *Tracker) pairs(objs []detect.Object) []pair {
 	var ps []pair
 	for ti, tr := range t.live {
 		for oi, o := range objs {
-			if detect.TypeOf(o.Class) != tr.typ {
+			if t.typeOf(o.Class) != tr.typ {
 				continue
 			}
 			if iou := IoU(tr.lastBox, o.Box); iou >= TrackIoU {
@@ -122,13 +136,14 @@ func (tr *track) see(sample int, at time.Duration, o detect.Object) {
 	}
 }
 
-// Detections returns the tracks as detections (Source "model"), in time
+// Detections returns the tracks as detections of t's Source, in time
 // order.
 func (t *Tracker) Detections() []cam2drive.Detection {
 	all := append(slices.Clone(t.done), t.live...)
 	out := make([]cam2drive.Detection, 0, len(all))
+	source := cmp.Or(t.Source, "model")
 	for _, tr := range all {
-		out = append(out, cam2drive.Detection{Source: "model", Type: tr.typ, Label: tr.class,
+		out = append(out, cam2drive.Detection{Source: source, Type: tr.typ, Label: tr.class,
 			Score: round3(float64(tr.best)), Box: box64(tr.bestBox), Start: tr.first, End: tr.last})
 	}
 	slices.SortStableFunc(out, func(a, b cam2drive.Detection) int {

@@ -128,3 +128,31 @@ func TestTrackerKeepsOneNamePerObject(t *testing.T) {
 		t.Fatalf("detections %q, want %q", got, want)
 	}
 }
+
+// A HOLO4 algorithm's tracker keeps every hit under the algorithm's id,
+// whatever the rule labelled it, with its own source: a rider seen on a
+// bicycle then a motorcycle (the detector hesitating) is one detection,
+// labelled by its best hit; a rider elsewhere is another.
+func TestTrackerForAnAlgorithm(t *testing.T) {
+	tr := Tracker{Type: func(string) string { return "no_helmet_two_wheeler" }, Source: "holo4"}
+	tr.Add(sec(0), []detect.Object{obj("bicycle", 0.5, 0.1, 0.1, 0.3, 0.5)})
+	tr.Add(sec(0.5), []detect.Object{obj("motorcycle", 0.7, 0.12, 0.1, 0.3, 0.5), obj("bicycle", 0.4, 0.7, 0.1, 0.2, 0.4)})
+	tr.Add(sec(1), []detect.Object{obj("bicycle", 0.6, 0.14, 0.1, 0.3, 0.5)})
+	got := tr.Detections()
+	if len(got) != 2 {
+		t.Fatalf("detections %+v, want two riders", got)
+	}
+	first := got[0]
+	if first.Source != "holo4" || first.Type != "no_helmet_two_wheeler" || first.Label != "motorcycle" || first.Score != 0.7 ||
+		first.Start != 0 || first.End != sec(1) {
+		t.Errorf("first rider %+v", first)
+	}
+	if got[1].Type != "no_helmet_two_wheeler" || got[1].Start != sec(0.5) || got[1].End != sec(0.5) {
+		t.Errorf("second rider %+v", got[1])
+	}
+	var model Tracker
+	model.Add(0, []detect.Object{obj("cup", 0.9, 0.1, 0.1, 0.1, 0.1), obj("dog", 0.8, 0.5, 0.5, 0.1, 0.1)})
+	if d := model.Detections(); len(d) != 1 || d[0].Source != "model" || d[0].Type != "animal" {
+		t.Errorf("the zero tracker: %+v, want the dog as an animal from the model", d)
+	}
+}

@@ -1,7 +1,9 @@
 // Package analysis finds what happens in recordings of cameras with AI on:
 // objects (person, vehicle, animal) by a pretrained detector on sampled
-// frames, tracked over time, and motion by frame differencing. It runs as a
-// River job in its own queue, after the recording became playable.
+// frames, tracked over time, motion by frame differencing, and the HOLO4
+// algorithms the camera chose (rules over the detector's, the pose model's
+// and the face model's outputs). It runs as a River job in its own queue,
+// after the recording became playable.
 package analysis
 
 import (
@@ -50,8 +52,11 @@ func (Args) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: Queue
 // Worker analyses a recording: it samples the playable media (the times
 // then match the player's), runs the detector on each frame that changed
 // (see gate) and the motion rule across frames, and replaces the recording's "model" and "rule"
-// detections. Without a detector (AI unavailable) it finds motion only and
-// leaves earlier model detections alone. A file at fault cancels the job
+// detections. For a camera in the HOLO4 beta it also runs, on the same
+// frames, the models its chosen algorithms need and their rules, and
+// replaces the "holo4" detections. Without a detector (AI unavailable) it
+// finds motion only and leaves earlier model detections alone; an
+// algorithm whose models are missing is skipped. A file at fault cancels the job
 // (running again will not help); storage and database errors are retried.
 type Worker struct {
 	river.WorkerDefaults[Args]
@@ -59,6 +64,10 @@ type Worker struct {
 	Blobs    blob.Store
 	Tools    media.Tools
 	Detector detect.Detector // nil when AI is unavailable
+	// Poses and Faces are the HOLO4 models (nil when not installed): they
+	// run only for cameras whose chosen algorithms read them.
+	Poses detect.PoseEstimator
+	Faces detect.FaceReader
 	// Unavailable says why Detector is nil, logged once by the first job.
 	Unavailable error
 	Pace        *Pace
@@ -66,17 +75,20 @@ type Worker struct {
 	TempDir     string // scratch copies, a directory per job
 	Log         *slog.Logger
 
-	once sync.Once
+	once    sync.Once
+	missing sync.Map // HOLO4 algorithms said to lack a model
 }
 
 // Result is what one analysis found and cost.
 type Result struct {
 	Model    []cam2drive.Detection // nil without a detector
 	Motion   []cam2drive.Detection
-	Rate     float64       // frames per second sampled; 0 is key frames only
-	Frames   int           // frames sampled
-	Detected int           // of which the detector ran on (the others had not changed)
-	Video    time.Duration // seconds of video analysed (0 for a picture)
+	HOLO4    []cam2drive.Detection // what the HOLO4 algorithms found
+	Beta     []string              // the HOLO4 algorithms that ran (nil: none, their detections are left alone)
+	Rate     float64               // frames per second sampled; 0 is key frames only
+	Frames   int                   // frames sampled
+	Detected int                   // of which the detector ran on (the others had not changed)
+	Video    time.Duration         // seconds of video analysed (0 for a picture)
 }
 
 // Work analyses the recording if it is still there, ready, and its camera
@@ -103,7 +115,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 		return err
 	}
 	log := w.Log.With("recording_id", r.ID, "org_id", r.OrgID, "job_id", job.ID)
-	res, err := w.Analyze(ctx, r, w.Pace.Rate(backlog))
+	var algorithms []string
+	if cam.HOLO4 {
+		algorithms = cam.Algorithms
+	}
+	res, err := w.Analyze(ctx, r, w.Pace.Rate(backlog), algorithms...)
 	if fault, ok := media.FileFault(err); ok {
 		log.Warn("analysis: the media cannot be read", "err", err)
 		return river.JobCancel(fault)
@@ -118,7 +134,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	}
 	took := time.Since(start)
 	w.Pace.Observe(res.Rate, res.Video, took)
-	log.Info("recording analysed", "fps", res.Rate, "frames", res.Frames, "detected", res.Detected, "objects", len(res.Model), "motion", len(res.Motion),
+	log.Info("recording analysed", "fps", res.Rate, "frames", res.Frames, "detected", res.Detected, "objects", len(res.Model), "motion", len(res.Motion), "holo4", len(res.HOLO4),
 		"took", took.Round(time.Millisecond), "backlog", backlog)
 	return nil
 }
@@ -126,6 +142,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 func (w *Worker) save(ctx context.Context, r cam2drive.Recording, res Result) error {
 	if w.Detector != nil {
 		if err := w.DB.ReplaceDetections(ctx, r.OrgID, r.ID, "model", res.Model); err != nil {
+			return err
+		}
+	}
+	if res.Beta != nil {
+		if err := w.DB.ReplaceDetections(ctx, r.OrgID, r.ID, SourceHOLO4, res.HOLO4); err != nil {
 			return err
 		}
 	}
@@ -158,8 +179,9 @@ func (w *Worker) start() {
 }
 
 // Analyze samples a ready recording at rate (frames per second; 0 is key
-// frames only) and returns what it found. It writes nothing.
-func (w *Worker) Analyze(ctx context.Context, r cam2drive.Recording, rate float64) (Result, error) {
+// frames only) and returns what it found, with the HOLO4 algorithms given.
+// It writes nothing.
+func (w *Worker) Analyze(ctx context.Context, r cam2drive.Recording, rate float64, algorithms ...string) (Result, error) {
 	res := Result{Rate: rate}
 	if w.TempDir != "" {
 		if err := os.MkdirAll(w.TempDir, 0o700); err != nil {
@@ -185,18 +207,34 @@ func (w *Worker) Analyze(ctx context.Context, r cam2drive.Recording, rate float6
 	var motion Motion
 	var unchanged gate
 	var last time.Duration
+	var b *beta
+	if len(algorithms) > 0 {
+		b = w.newBeta(algorithms)
+	}
 	res.Frames, err = w.Tools.Frames(ctx, in, s, func(f media.Frame) error {
 		frame := detect.Frame{W: f.W, H: f.H, RGB: f.RGB}
 		g := newGrid(frame)
-		if w.Detector != nil {
-			objs, ran, err := unchanged.objects(f.At, g, func() ([]detect.Object, error) { return w.Detector.Detect(ctx, frame) })
+		if w.Detector != nil || b != nil {
+			objs, ran, err := unchanged.objects(f.At, g, func() ([]detect.Object, error) {
+				if w.Detector == nil {
+					return nil, nil // HOLO4 on the face model alone
+				}
+				return w.Detector.Detect(ctx, frame)
+			})
 			if err != nil {
 				return fmt.Errorf("detect at %v: %w", f.At, err)
 			}
-			if ran {
-				res.Detected++
+			if w.Detector != nil {
+				if ran {
+					res.Detected++
+				}
+				tracker.Add(f.At, objs)
 			}
-			tracker.Add(f.At, objs)
+			if b != nil {
+				if err := w.see(ctx, b, f.At, frame, objs, ran); err != nil {
+					return err
+				}
+			}
 		}
 		motion.add(f.At, g)
 		last = f.At
@@ -209,6 +247,9 @@ func (w *Worker) Analyze(ctx context.Context, r cam2drive.Recording, rate float6
 		res.Model = tracker.Detections()
 	}
 	res.Motion = motion.Detections()
+	if b != nil {
+		res.HOLO4, res.Beta = b.detections()
+	}
 	if !s.Still {
 		res.Video = max(r.Duration, last)
 	}

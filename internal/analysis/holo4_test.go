@@ -1,0 +1,305 @@
+package analysis_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cam2drive/cam2drive"
+	"github.com/cam2drive/cam2drive/internal/analysis"
+	"github.com/cam2drive/cam2drive/internal/detect"
+	"github.com/cam2drive/cam2drive/internal/holo4"
+	"github.com/cam2drive/cam2drive/internal/store"
+	"github.com/cam2drive/cam2drive/internal/storetest"
+)
+
+// joinBeta is what a client does in the camera's settings (client guide
+// §3.1.4): join the HOLO4 beta on camera 1 and choose algorithms. The
+// store holds the choice to the subscription: first without the package
+// (refused), then once the distributor added it.
+func joinBeta(t *testing.T, wd *world, pkg string, algorithms ...string) cam2drive.Camera {
+	t.Helper()
+	ctx := context.Background()
+	org := wd.f.Org.ID
+	cams, _, err := wd.f.DB.Cameras(ctx, org, store.CameraFilter{Number: 1}, cam2drive.Page{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cam := cams[0]
+	cam.HOLO4, cam.Algorithms = true, algorithms
+	if err := wd.f.DB.UpdateCamera(ctx, cam); cam2drive.ErrorCode(err) != cam2drive.CodeInvalid {
+		t.Fatalf("joining with algorithms of no subscribed package: %v, want invalid", err)
+	}
+	sub, err := wd.f.DB.ActiveAISubscription(ctx, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub.Packages = append(sub.Packages, pkg)
+	if err := wd.f.DB.UpdateAISubscription(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	if err := wd.f.DB.UpdateCamera(ctx, cam); err != nil {
+		t.Fatal(err)
+	}
+	if cam, err = wd.f.DB.Camera(ctx, org, cam.ID); err != nil || !cam.HOLO4 || !slices.Equal(cam.Algorithms, algorithms) {
+		t.Fatalf("camera after joining: %+v %v", cam, err)
+	}
+	return cam
+}
+
+// listed is what the Recordings list gives for a detection filter: the ids
+// and the total.
+func listed(t *testing.T, wd *world, types ...string) ([]string, int) {
+	t.Helper()
+	rs, total, err := wd.f.DB.Recordings(context.Background(), wd.f.Org.ID, store.RecordingFilter{Types: types, TopLevel: true}, cam2drive.Page{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range rs {
+		ids = append(ids, r.ID)
+	}
+	return ids, total
+}
+
+// saturatedDetector is the test's own detector for the runs without a
+// model: it reports the bounds of a frame's strongly coloured pixels as a
+// "car" (the grey background is none), so the rule judges the real colours
+// of the frames the worker samples.
+type saturatedDetector struct{}
+
+func (saturatedDetector) Detect(_ context.Context, f detect.Frame) ([]detect.Object, error) {
+	x0, y0, x1, y1, n := f.W, f.H, -1, -1, 0
+	for y := range f.H {
+		for x := range f.W {
+			if _, s, v := holo4.HSV(f.RGB[(y*f.W+x)*3], f.RGB[(y*f.W+x)*3+1], f.RGB[(y*f.W+x)*3+2]); s > 0.5 && v > 0.4 {
+				x0, y0, x1, y1, n = min(x0, x), min(y0, y), max(x1, x), max(y1, y), n+1
+			}
+		}
+	}
+	if n < 20 {
+		return nil, nil
+	}
+	return []detect.Object{{Class: "car", Score: 0.9, Box: [4]float32{float32(x0) / float32(f.W), float32(y0) / float32(f.H),
+		float32(x1-x0+1) / float32(f.W), float32(y1-y0+1) / float32(f.H)}}}, nil
+}
+func (saturatedDetector) InputSize() int { return 320 }
+func (saturatedDetector) Close() error   { return nil }
+
+// block is a 4 s 640×360 clip of a grey scene with a 128×80 block of
+// colour c at (200, 140) from 1 s on.
+func block(t *testing.T, c string) []byte {
+	return ffmpeg(t, "block.mp4", "-f", "lavfi", "-i",
+		"color=c=0x808080:s=640x360:r=25[bg];color=c="+c+":s=128x80:r=25[b];[bg][b]overlay=x=200:y=140:enable='gte(t,1)':shortest=1",
+		"-t", "4", "-pix_fmt", "yuv420p", "-g", "25", "-c:v", "libx264", "-preset", "ultrafast")
+}
+
+// The rules run by the worker, without a model: a camera in the beta with
+// yellow_taxi gets a yellow_taxi detection (source holo4) when its "car" is
+// yellow, from when it appears; none when it is red; a camera that did not
+// join gets none; and the list filter finds the recording by the
+// algorithm's id.
+func TestWorkerHOLO4Rules(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			wd := newWorld(t, d, saturatedDetector{})
+			before := wd.upload(t, clipPath, block(t, "0xF5C814"))
+			if err := wd.analyse(before); err != nil {
+				t.Fatal(err)
+			}
+			if h := wd.detections(t, before, analysis.SourceHOLO4); len(h) != 0 {
+				t.Errorf("HOLO4 detections before joining: %+v", h)
+			}
+			joinBeta(t, wd, "urban", "yellow_taxi")
+			yellow := wd.upload(t, "SN/2024-03-01/001/dav/11/11.15.30-11.15.34[M][0@0][0].mp4", block(t, "0xF5C814"))
+			red := wd.upload(t, "SN/2024-03-01/001/dav/12/12.15.30-12.15.34[M][0@0][0].mp4", block(t, "0xD01010"))
+			for _, r := range []cam2drive.Recording{yellow, red} {
+				if err := wd.analyse(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := wd.detections(t, yellow, analysis.SourceHOLO4)
+			if len(got) != 1 {
+				t.Fatalf("holo4 detections %+v, want one yellow taxi", got)
+			}
+			g := got[0]
+			if g.Type != "yellow_taxi" || g.Label != "car" || g.Start < 500*time.Millisecond || g.Start > time.Second || g.End != 3500*time.Millisecond || g.Score < 0.8 {
+				t.Errorf("yellow taxi %+v, want the car from 1 s to 3.5 s", g)
+			}
+			if want := [4]float64{200.0 / 640, 140.0 / 360, 128.0 / 640, 80.0 / 360}; !near(g.Box, want, 0.02) {
+				t.Errorf("taxi box %v, want %v", g.Box, want)
+			}
+			if m := wd.detections(t, red, "model"); len(m) != 1 || m[0].Label != "car" {
+				t.Errorf("the red car: model detections %+v", m)
+			}
+			if h := wd.detections(t, red, analysis.SourceHOLO4); len(h) != 0 {
+				t.Errorf("a red car is a yellow taxi: %+v", h)
+			}
+			// The model's and the motion rule's detections are still there:
+			// each source replaces only its own.
+			if m := wd.detections(t, yellow, "model"); len(m) != 1 || m[0].Type != "vehicle" {
+				t.Errorf("model detections beside HOLO4 %+v", m)
+			}
+			// Filters: by the algorithm, with another type, and a chosen
+			// algorithm with nothing found.
+			if ids, total := listed(t, wd, "yellow_taxi"); total != 1 || !slices.Equal(ids, []string{yellow.ID}) {
+				t.Errorf("detections=yellow_taxi: %v (%d), want the yellow recording", ids, total)
+			}
+			if _, total := listed(t, wd, "no_helmet", "yellow_taxi"); total != 1 {
+				t.Errorf("detections=no_helmet,yellow_taxi: %d recordings, want 1", total)
+			}
+			if _, total := listed(t, wd, "vehicle"); total != 3 {
+				t.Errorf("detections=vehicle: %d recordings, want 3", total)
+			}
+			// Analysed again: replaced, not added.
+			if err := wd.analyse(yellow); err != nil {
+				t.Fatal(err)
+			}
+			if h := wd.detections(t, yellow, analysis.SourceHOLO4); len(h) != 1 {
+				t.Errorf("%d holo4 detections after a second run, want 1", len(h))
+			}
+		})
+	}
+}
+
+// An algorithm whose model is not installed (no_helmet reads poses) is
+// skipped, said once, and what it found before is kept; the others run.
+func TestWorkerHOLO4WithoutPoseModel(t *testing.T) {
+	wd := newWorld(t, store.SQLite, saturatedDetector{})
+	cam := joinBeta(t, wd, "construction_site", "no_helmet")
+	r := wd.upload(t, clipPath, block(t, "0xF5C814"))
+	earlier := []cam2drive.Detection{{Type: "no_helmet", Label: "person", Score: 0.7, Start: time.Second, End: 2 * time.Second}}
+	if err := wd.f.DB.ReplaceDetections(context.Background(), r.OrgID, r.ID, analysis.SourceHOLO4, earlier); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := wd.analyse(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if h := wd.detections(t, r, analysis.SourceHOLO4); len(h) != 1 || h[0].Type != "no_helmet" {
+		t.Errorf("holo4 detections %+v: what was found before must stay", h)
+	}
+	if n := strings.Count(wd.logs.String(), "HOLO4 algorithm skipped"); n != 1 {
+		t.Errorf("the missing model said %d times, want once:\n%s", n, wd.logs)
+	}
+	// With the urban package too, yellow_taxi runs beside it and replaces
+	// the beta's detections with what ran.
+	sub, err := wd.f.DB.ActiveAISubscription(context.Background(), r.OrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub.Packages = append(sub.Packages, "urban")
+	if err := wd.f.DB.UpdateAISubscription(context.Background(), sub); err != nil {
+		t.Fatal(err)
+	}
+	cam.Algorithms = []string{"no_helmet", "yellow_taxi"}
+	if err := wd.f.DB.UpdateCamera(context.Background(), cam); err != nil {
+		t.Fatal(err)
+	}
+	if err := wd.analyse(r); err != nil {
+		t.Fatal(err)
+	}
+	if h := wd.detections(t, r, analysis.SourceHOLO4); len(h) != 1 || h[0].Type != "yellow_taxi" {
+		t.Errorf("holo4 detections %+v, want the yellow taxi", h)
+	}
+}
+
+// yellowTaxiClip is Debian's darknet dog.jpg (768×576) with the white
+// pick-up behind the bicycle painted yellow (its bright, grey pixels
+// recoloured, shading kept), as a 3 s H.264 clip. The detector finds it a
+// car with less confidence than the white one (0.37 against 0.53 at 512
+// px): a flat, saturated yellow looked like no car to it.
+func yellowTaxiClip(t *testing.T) []byte {
+	t.Helper()
+	src, err := os.ReadFile("/usr/share/darknet/data/dog.jpg")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(err, "(scripts/install-deps.sh test installs darknet)")
+		}
+		t.Skip(err, "(apt-get install darknet)")
+	}
+	img, err := jpeg.Decode(bytes.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := image.NewRGBA(img.Bounds())
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+			r, g, b, _ := img.At(x, y).RGBA()
+			c := color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 255}
+			if x >= carBox[0] && x < carBox[2] && y >= carBox[1] && y < carBox[3] {
+				if _, s, v := holo4.HSV(c.R, c.G, c.B); s < 0.15 && v > 0.78 {
+					// Less blue, a little less green: white turns a warm
+					// yellow (hue 44°, saturation 0.55) with its shading.
+					c = color.RGBA{c.R, uint8(float64(c.G) * 0.85), uint8(float64(c.B) * 0.45), 255}
+				}
+			}
+			out.Set(x, y, c)
+		}
+	}
+	pic := filepath.Join(t.TempDir(), "taxi.png")
+	f, err := os.Create(pic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, out); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	return ffmpeg(t, "taxi.mp4", "-loop", "1", "-framerate", "25", "-t", "3", "-i", pic,
+		"-pix_fmt", "yuv420p", "-r", "25", "-g", "25", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "15")
+}
+
+// carBox is the pick-up in dog.jpg, in pixels: x0, y0, x1, y1 (checked by hand).
+var carBox = [4]int{470, 80, 680, 158}
+
+// The HOLO4 beta end to end with the real detector: the client joins with
+// the urban package's yellow taxi, a clip of a yellow car is uploaded and
+// analysed, the yellow_taxi detection is on the car for the whole clip,
+// and the Recordings filter finds the recording by it.
+func TestHOLO4YellowTaxiRealDetector(t *testing.T) {
+	det := realDetector(t)
+	clip := yellowTaxiClip(t)
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			wd := newWorld(t, d, det)
+			joinBeta(t, wd, "urban", "yellow_taxi", "no_helmet_two_wheeler")
+			r := wd.upload(t, clipPath, clip)
+			if err := wd.analyse(r); err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range wd.detections(t, r, "model") {
+				t.Logf("model: %s %s %.2f %v", m.Type, m.Label, m.Score, m.Box)
+			}
+			got := wd.detections(t, r, analysis.SourceHOLO4)
+			want := [4]float32{468.0 / 768, 78.0 / 576, 214.0 / 768, 90.0 / 576}
+			var taxi *cam2drive.Detection
+			for i, g := range got {
+				t.Logf("holo4: %s %s %.2f %v %v–%v", g.Type, g.Label, g.Score, g.Box, g.Start, g.End)
+				box := [4]float32{float32(g.Box[0]), float32(g.Box[1]), float32(g.Box[2]), float32(g.Box[3])}
+				if g.Type == "yellow_taxi" && analysis.IoU(box, want) >= 0.5 {
+					taxi = &got[i]
+				}
+			}
+			if taxi == nil || taxi.Start != 0 || taxi.End != 2500*time.Millisecond {
+				t.Fatalf("no yellow taxi on the car for the whole clip in %+v", got)
+			}
+			if ids, total := listed(t, wd, "yellow_taxi"); total != 1 || ids[0] != r.ID {
+				t.Errorf("detections=yellow_taxi: %v (%d)", ids, total)
+			}
+			if _, total := listed(t, wd, "no_helmet_two_wheeler"); total != 0 {
+				t.Errorf("detections=no_helmet_two_wheeler: %d recordings, want none (no pose model here)", total)
+			}
+		})
+	}
+}
