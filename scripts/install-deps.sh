@@ -15,8 +15,9 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 pkgs=(ca-certificates curl ffmpeg gcc libc6-dev pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil-dev python3-onnx python3-numpy)
 if [ "$mode" = test ]; then
   # Browser tests, protocol test clients and a PostgreSQL server for the store suite.
-  # darknet ships the test pictures the detector tests look at (dog, person, horses).
-  pkgs+=(chromium postgresql postgresql-client fonts-dejavu-core lftp sshpass openssh-client darknet)
+  # darknet ships the test pictures the detector tests look at (dog, person, horses);
+  # python-matplotlib-data the portrait (grace_hopper.jpg) the face tests look at.
+  pkgs+=(chromium postgresql postgresql-client fonts-dejavu-core lftp sshpass openssh-client darknet python-matplotlib-data)
 fi
 for p in "${pkgs[@]}"; do have "$p" || need+=("$p"); done
 

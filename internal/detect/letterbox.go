@@ -2,30 +2,49 @@ package detect
 
 import "sort"
 
-// letterbox says where a frame sits inside the model's square input: scaled
-// by Scale (aspect kept) and placed at (PadX, PadY); the rest is grey.
+// letterbox says where a frame, or a region of it, sits inside the model's
+// square input: scaled by Scale (aspect kept) and placed at (PadX, PadY);
+// the rest is grey.
 type letterbox struct {
 	Size       int     // side of the model input
-	W, H       int     // frame size
+	W, H       int     // size of the region (the whole frame unless cropped)
+	X0, Y0     int     // the region's top-left corner in the frame
+	FW, FH     int     // frame size
 	Scale      float32 // model pixels per frame pixel
-	PadX, PadY int     // top-left corner of the frame inside the input
-	NW, NH     int     // frame size inside the input
+	PadX, PadY int     // top-left corner of the region inside the input
+	NW, NH     int     // region size inside the input
 }
 
-func newLetterbox(w, h, size int) letterbox {
+func newLetterbox(w, h, size int) letterbox { return newCrop(w, h, [4]int{0, 0, w, h}, size) }
+
+// newCrop letterboxes the region r (x1, y1, x2, y2 in frame pixels, inside
+// the fw×fh frame) into the model input.
+func newCrop(fw, fh int, r [4]int, size int) letterbox {
+	w, h := max(1, r[2]-r[0]), max(1, r[3]-r[1])
 	s := float32(size) / float32(max(w, h))
 	nw := min(size, max(1, int(float32(w)*s+0.5)))
 	nh := min(size, max(1, int(float32(h)*s+0.5)))
-	return letterbox{Size: size, W: w, H: h, Scale: s, NW: nw, NH: nh, PadX: (size - nw) / 2, PadY: (size - nh) / 2}
+	return letterbox{Size: size, W: w, H: h, X0: r[0], Y0: r[1], FW: fw, FH: fh, Scale: s, NW: nw, NH: nh,
+		PadX: (size - nw) / 2, PadY: (size - nh) / 2}
 }
 
 // toFrame maps a box in model input pixels (x1, y1, x2, y2) to x, y, w, h as
 // fractions of the frame, clipped to it.
 func (l letterbox) toFrame(x1, y1, x2, y2 float32) [4]float32 {
-	fx := func(x float32) float32 { return clamp01((x - float32(l.PadX)) / float32(l.NW)) }
-	fy := func(y float32) float32 { return clamp01((y - float32(l.PadY)) / float32(l.NH)) }
-	a, b, c, d := fx(x1), fy(y1), fx(x2), fy(y2)
+	a, b := l.pointToFrame(x1, y1)
+	c, d := l.pointToFrame(x2, y2)
 	return [4]float32{a, b, max(0, c-a), max(0, d-b)}
+}
+
+// pointToFrame maps a point in model input pixels to fractions of the
+// frame, clipped to it.
+func (l letterbox) pointToFrame(x, y float32) (float32, float32) {
+	if l.X0 == 0 && l.Y0 == 0 && l.W == l.FW && l.H == l.FH {
+		return clamp01((x - float32(l.PadX)) / float32(l.NW)), clamp01((y - float32(l.PadY)) / float32(l.NH))
+	}
+	fx := ((x-float32(l.PadX))/float32(l.NW)*float32(l.W) + float32(l.X0)) / float32(l.FW)
+	fy := ((y-float32(l.PadY))/float32(l.NH)*float32(l.H) + float32(l.Y0)) / float32(l.FH)
+	return clamp01(fx), clamp01(fy)
 }
 
 // clamp01 also takes NaN, which a broken model could give, to 0.
@@ -36,27 +55,48 @@ func clamp01(v float32) float32 {
 	return min(1, v)
 }
 
+// pixels says how a model wants its input values: value = byte*Scale +
+// Offset, in NCHW or NHWC order, RGB or grey (luma).
+type pixels struct {
+	NCHW          bool
+	Scale, Offset float32
+	Gray          bool
+}
+
 // fill writes f, resized bilinearly into the letterbox, into dst as float32
 // RGB times scale, in NHWC or NCHW order. The padding is mid grey (114, as
 // detectors trained with letterboxing expect).
 func (l letterbox) fill(f Frame, dst []float32, nchw bool, scale float32) {
+	l.fillPixels(f, dst, pixels{NCHW: nchw, Scale: scale})
+}
+
+// luma weights of grey = 0.2989 R + 0.587 G + 0.114 B (ITU-R BT.601).
+const lumaR, lumaG, lumaB = 0.2989, 0.5870, 0.1140
+
+// fillPixels is fill with the model's own pixel format.
+func (l letterbox) fillPixels(f Frame, dst []float32, px pixels) {
 	n := l.Size * l.Size
-	grey := 114 * scale
-	for i := range dst[:3*n] {
+	ch := 3
+	if px.Gray {
+		ch = 1
+	}
+	grey := 114*px.Scale + px.Offset
+	for i := range dst[:ch*n] {
 		dst[i] = grey
 	}
 	// Source coordinates of each destination column, computed once.
 	xs := make([]int32, l.NW)
 	xw := make([]float32, l.NW)
 	for x := range l.NW {
-		sx := (float32(x)+0.5)/l.Scale - 0.5
+		sx := float32(l.X0) + (float32(x)+0.5)/l.Scale - 0.5
 		sx = min(max(sx, 0), float32(f.W-1))
 		x0 := int(sx)
 		xs[x] = int32(x0)
 		xw[x] = sx - float32(x0)
 	}
+	var rgb [3]float32
 	for y := range l.NH {
-		sy := (float32(y)+0.5)/l.Scale - 0.5
+		sy := float32(l.Y0) + (float32(y)+0.5)/l.Scale - 0.5
 		sy = min(max(sy, 0), float32(f.H-1))
 		y0 := int(sy)
 		wy := sy - float32(y0)
@@ -72,8 +112,15 @@ func (l letterbox) fill(f Frame, dst []float32, nchw bool, scale float32) {
 			for c := range 3 {
 				a := float32(r0[x0*3+c])*(1-wx) + float32(r0[x1*3+c])*wx
 				b := float32(r1[x0*3+c])*(1-wx) + float32(r1[x1*3+c])*wx
-				v := (a*(1-wy) + b*wy) * scale
-				if nchw {
+				rgb[c] = a*(1-wy) + b*wy
+			}
+			if px.Gray {
+				dst[dy*l.Size+dx] = (lumaR*rgb[0]+lumaG*rgb[1]+lumaB*rgb[2])*px.Scale + px.Offset
+				continue
+			}
+			for c := range 3 {
+				v := rgb[c]*px.Scale + px.Offset
+				if px.NCHW {
 					dst[c*n+dy*l.Size+dx] = v
 				} else {
 					dst[(dy*l.Size+dx)*3+c] = v

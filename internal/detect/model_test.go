@@ -172,13 +172,13 @@ func TestRejectsMalformedFrames(t *testing.T) {
 func TestSessionPoolWaitsAndHonoursContext(t *testing.T) {
 	d := openDetector(t, Config{Sessions: 1})
 	od := d.(*onnxDetector)
-	s := <-od.pool // hold the only session
+	s := <-od.pool.ch // hold the only session
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := d.Detect(ctx, Frame{W: 1, H: 1, RGB: []byte{1, 2, 3}}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Detect with every session busy and a cancelled context = %v, want context.Canceled", err)
 	}
-	od.pool <- s
+	od.pool.ch <- s
 	if _, err := d.Detect(context.Background(), Frame{W: 1, H: 1, RGB: []byte{1, 2, 3}}); err != nil {
 		t.Errorf("Detect once the session is back: %v", err)
 	}

@@ -69,16 +69,44 @@ func initRuntime(lib string) error {
 // wraps ErrUnavailable and says what is missing and how to install it.
 func Open(cfg Config) (Detector, error) {
 	cfg = cfg.withDefaults()
-	cat, err := pretrained.Load(cfg.ModelsDir)
+	m, path, err := loadModel(cfg, "detect", cfg.Model)
 	if err != nil {
 		return nil, err
 	}
-	m, ok := cat.Model(cfg.Model)
-	if !ok {
-		return nil, fmt.Errorf("detector %q is not in the model catalogue", cfg.Model)
+	d := &onnxDetector{cfg: cfg, model: m, labels: m.ClassLabels(), pool: newPool[*session](cfg.Sessions)}
+	for range cfg.Sessions {
+		s, err := newSession(path, m, cfg.Threads)
+		if err != nil {
+			d.Close()
+			return nil, fmt.Errorf("model %s (%s): %w", m.Name, path, err)
+		}
+		d.pool.add(s)
 	}
-	if m.Task != "detect" {
-		return nil, fmt.Errorf("model %s is a %s model, not a detector", m.Name, m.Task)
+	return d, nil
+}
+
+// loadModel finds the catalogue's model for task (name "" = the default
+// detector, or the catalogue's model for another task), checks that it and
+// the runtime library are installed, and loads the runtime.
+func loadModel(cfg Config, task, name string) (pretrained.Model, string, error) {
+	cat, err := pretrained.Load(cfg.ModelsDir)
+	if err != nil {
+		return pretrained.Model{}, "", err
+	}
+	var m pretrained.Model
+	var ok bool
+	if name == "" && task != "detect" {
+		m, ok = cat.ForTask(task)
+	} else {
+		m, ok = cat.Model(name)
+	}
+	switch {
+	case !ok && name == "" && task != "detect":
+		return m, "", fmt.Errorf("%w: the model catalogue has no %s model", ErrUnavailable, task)
+	case !ok:
+		return m, "", fmt.Errorf("model %q is not in the model catalogue", name)
+	case m.Task != task:
+		return m, "", fmt.Errorf("model %s is a %s model, not a %s one", m.Name, m.Task, task)
 	}
 	lib := cfg.Library
 	if lib == "" {
@@ -87,23 +115,13 @@ func Open(cfg Config) (Detector, error) {
 	path := filepath.Join(cfg.ModelsDir, filepath.FromSlash(m.File))
 	for what, p := range map[string]string{"the ONNX Runtime library": lib, "model " + m.Name: path} {
 		if _, err := os.Stat(p); err != nil {
-			return nil, fmt.Errorf("%w: %s is missing (%s); %s", ErrUnavailable, what, p, InstallHint(cfg.ModelsDir))
+			return m, "", fmt.Errorf("%w: %s is missing (%s); %s", ErrUnavailable, what, p, InstallHint(cfg.ModelsDir))
 		}
 	}
 	if err := initRuntime(lib); err != nil {
-		return nil, fmt.Errorf("%w: loading %s: %v; %s", ErrUnavailable, lib, err, InstallHint(cfg.ModelsDir))
+		return m, "", fmt.Errorf("%w: loading %s: %v; %s", ErrUnavailable, lib, err, InstallHint(cfg.ModelsDir))
 	}
-	d := &onnxDetector{cfg: cfg, model: m, labels: m.ClassLabels(), pool: make(chan *session, cfg.Sessions), closed: make(chan struct{})}
-	for range cfg.Sessions {
-		s, err := newSession(path, m, cfg.Threads)
-		if err != nil {
-			d.Close()
-			return nil, fmt.Errorf("model %s (%s): %w", m.Name, path, err)
-		}
-		d.all = append(d.all, s)
-		d.pool <- s
-	}
-	return d, nil
+	return m, path, nil
 }
 
 func (c Config) withDefaults() Config {
@@ -138,10 +156,10 @@ func newSession(path string, m pretrained.Model, threads int) (*session, error) 
 	if err != nil {
 		return nil, err
 	}
-	sz := int64(m.Input.Size)
-	inShape := ort.NewShape(1, sz, sz, 3)
+	sz, ch := int64(m.Input.Size), int64(m.Input.Channels())
+	inShape := ort.NewShape(1, sz, sz, ch)
 	if m.Input.Layout == "NCHW" {
-		inShape = ort.NewShape(1, 3, sz, sz)
+		inShape = ort.NewShape(1, ch, sz, sz)
 	}
 	if err := checkInput(inInfo, m.Input.Name, inShape); err != nil {
 		return nil, err
@@ -157,6 +175,9 @@ func newSession(path string, m pretrained.Model, threads int) (*session, error) 
 	outs := make([]ort.Value, len(m.Outputs))
 	for i, name := range m.Outputs {
 		shape, ok := shapes[name]
+		if ok && len(shape) > 0 && shape[0] < 0 {
+			shape = append(ort.Shape{1}, shape[1:]...) // one frame a run
+		}
 		if !ok || shape.Validate() != nil {
 			s.destroy()
 			return nil, fmt.Errorf("output %q is not in the model or has no fixed shape (%v)", name, shape)
@@ -232,14 +253,8 @@ type onnxDetector struct {
 	cfg    Config
 	model  pretrained.Model
 	labels []string
-	pool   chan *session
-	all    []*session
-	closed chan struct{}
-	once   sync.Once
+	pool   *pool[*session]
 }
-
-// ErrClosed is returned by Detect after Close.
-var ErrClosed = errors.New("detector closed")
 
 func (d *onnxDetector) InputSize() int { return d.model.Input.Size }
 
@@ -249,20 +264,11 @@ func (d *onnxDetector) Detect(ctx context.Context, f Frame) ([]Object, error) {
 	if f.W <= 0 || f.H <= 0 || len(f.RGB) != f.W*f.H*3 {
 		return nil, fmt.Errorf("frame %d×%d with %d bytes is not packed RGB", f.W, f.H, len(f.RGB))
 	}
-	var s *session
-	select {
-	case <-d.closed:
-		return nil, ErrClosed
-	default:
+	s, err := d.pool.get(ctx)
+	if err != nil {
+		return nil, err
 	}
-	select {
-	case s = <-d.pool:
-	case <-d.closed:
-		return nil, ErrClosed
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	defer func() { d.pool <- s }()
+	defer d.pool.put(s)
 	lb := newLetterbox(f.W, f.H, d.model.Input.Size)
 	lb.fill(f, s.in.GetData(), d.model.Input.Layout == "NCHW", d.model.Input.Scale)
 	if err := s.s.Run(); err != nil {
@@ -310,12 +316,6 @@ func (d *onnxDetector) decode(s *session) ([]candidate, error) {
 
 // Close waits for running frames and frees the sessions.
 func (d *onnxDetector) Close() error {
-	d.once.Do(func() {
-		close(d.closed)
-		for range d.all {
-			s := <-d.pool
-			s.destroy()
-		}
-	})
+	d.pool.close((*session).destroy)
 	return nil
 }
