@@ -2,6 +2,7 @@ package analysis_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"image"
 	"image/color"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -75,9 +77,20 @@ func listed(t *testing.T, wd *world, types ...string) ([]string, int) {
 // model: it reports the bounds of a frame's strongly coloured pixels as a
 // "car" (the grey background is none), so the rule judges the real colours
 // of the frames the worker samples.
-type saturatedDetector struct{}
+type saturatedDetector struct{ class string } // "" is "car"
 
-func (saturatedDetector) Detect(_ context.Context, f detect.Frame) ([]detect.Object, error) {
+func (d saturatedDetector) Detect(_ context.Context, f detect.Frame) ([]detect.Object, error) {
+	box, ok := saturated(f)
+	if !ok {
+		return nil, nil
+	}
+	return []detect.Object{{Class: cmp.Or(d.class, "car"), Score: 0.9, Box: box}}, nil
+}
+func (saturatedDetector) InputSize() int { return 320 }
+func (saturatedDetector) Close() error   { return nil }
+
+// saturated returns the bounds of a frame's strongly coloured pixels.
+func saturated(f detect.Frame) ([4]float32, bool) {
 	x0, y0, x1, y1, n := f.W, f.H, -1, -1, 0
 	for y := range f.H {
 		for x := range f.W {
@@ -86,14 +99,44 @@ func (saturatedDetector) Detect(_ context.Context, f detect.Frame) ([]detect.Obj
 			}
 		}
 	}
-	if n < 20 {
+	return [4]float32{float32(x0) / float32(f.W), float32(y0) / float32(f.H),
+		float32(x1-x0+1) / float32(f.W), float32(y1-y0+1) / float32(f.H)}, n >= 20
+}
+
+// blockFaces is the test's face reader: the top third of the coloured
+// block is a happy face. It counts its calls.
+type blockFaces struct{ calls atomic.Int32 }
+
+func (b *blockFaces) Faces(_ context.Context, f detect.Frame) ([]detect.Face, error) {
+	b.calls.Add(1)
+	box, ok := saturated(f)
+	if !ok {
 		return nil, nil
 	}
-	return []detect.Object{{Class: "car", Score: 0.9, Box: [4]float32{float32(x0) / float32(f.W), float32(y0) / float32(f.H),
-		float32(x1-x0+1) / float32(f.W), float32(y1-y0+1) / float32(f.H)}}}, nil
+	box[3] /= 3
+	return []detect.Face{{Box: box, Score: 0.9, Expression: "happy", ExpressionScore: 0.8}}, nil
 }
-func (saturatedDetector) InputSize() int { return 320 }
-func (saturatedDetector) Close() error   { return nil }
+func (b *blockFaces) Close() error { return nil }
+
+// boxPoses is the test's pose estimator: a skeleton in the proportions of
+// a standing body, drawn in each person box given. It counts its calls.
+type boxPoses struct{ calls atomic.Int32 }
+
+func (b *boxPoses) Poses(_ context.Context, _ detect.Frame, people []detect.Object) ([]detect.Pose, error) {
+	b.calls.Add(1)
+	var out []detect.Pose
+	for _, o := range people {
+		p := detect.Pose{Person: o}
+		at := func(fx, fy float32) detect.Keypoint {
+			return detect.Keypoint{X: o.Box[0] + fx*o.Box[2], Y: o.Box[1] + fy*o.Box[3], Score: 0.9}
+		}
+		p.Keypoints[detect.LeftWrist], p.Keypoints[detect.RightWrist] = at(0.1, 0.5), at(0.9, 0.5)
+		p.Keypoints[detect.LeftShoulder], p.Keypoints[detect.RightShoulder] = at(0.2, 0.25), at(0.8, 0.25)
+		out = append(out, p)
+	}
+	return out, nil
+}
+func (b *boxPoses) Close() error { return nil }
 
 // block is a 4 s 640×360 clip of a grey scene with a 128×80 block of
 // colour c at (200, 140) from 1 s on.
@@ -301,5 +344,45 @@ func TestHOLO4YellowTaxiRealDetector(t *testing.T) {
 				t.Errorf("detections=no_helmet_two_wheeler: %d recordings, want none (no pose model here)", total)
 			}
 		})
+	}
+}
+
+// The worker runs only the models the chosen algorithms read, on the
+// frames the detector ran on: friendly_mood reads faces, not poses; coffee
+// reads poses (when there are people), not faces. A worker without a
+// detector still runs friendly_mood on the face model alone.
+func TestWorkerHOLO4RunsOnlyTheModelsNeeded(t *testing.T) {
+	wd := newWorld(t, store.SQLite, saturatedDetector{class: "person"})
+	faces, poses := &blockFaces{}, &boxPoses{}
+	wd.w.Faces, wd.w.Poses = faces, poses
+	cam := joinBeta(t, wd, "fun_at_work", "friendly_mood")
+	r := wd.upload(t, clipPath, block(t, "0x2040E0"))
+	res, err := wd.w.Analyze(context.Background(), r, 2, cam.Algorithms...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := faces.calls.Load(); n == 0 || int(n) != res.Detected || poses.calls.Load() != 0 {
+		t.Errorf("friendly_mood: faces read %d times, poses %d, detector %d: want faces on the detector's frames only",
+			n, poses.calls.Load(), res.Detected)
+	}
+	if len(res.HOLO4) != 1 || res.HOLO4[0].Type != "friendly_mood" || res.HOLO4[0].Label != "happy" || !slices.Equal(res.Beta, []string{"friendly_mood"}) {
+		t.Errorf("friendly_mood found %+v (ran %v), want one happy face", res.HOLO4, res.Beta)
+	}
+	faces.calls.Store(0)
+	if res, err = wd.w.Analyze(context.Background(), r, 2, "coffee"); err != nil {
+		t.Fatal(err)
+	}
+	if n := poses.calls.Load(); n == 0 || int(n) > res.Detected || faces.calls.Load() != 0 {
+		t.Errorf("coffee: poses read %d times, faces %d, detector %d", n, faces.calls.Load(), res.Detected)
+	}
+	if len(res.HOLO4) != 0 {
+		t.Errorf("coffee without a cup: %+v", res.HOLO4)
+	}
+	wd.w.Detector = nil
+	if res, err = wd.w.Analyze(context.Background(), r, 2, "friendly_mood", "coffee"); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.HOLO4) != 1 || res.HOLO4[0].Type != "friendly_mood" || !slices.Equal(res.Beta, []string{"friendly_mood"}) || res.Model != nil {
+		t.Errorf("without a detector: %+v (ran %v), want the happy face alone", res.HOLO4, res.Beta)
 	}
 }
