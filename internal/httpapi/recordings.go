@@ -63,7 +63,7 @@ type mediaJSON struct {
 type detectionJSON struct {
 	Type          string    `json:"type"`
 	Label         string    `json:"label"`
-	Source        string    `json:"source" enum:"recorder,model,rule"`
+	Source        string    `json:"source" enum:"recorder,model,rule,holo4"`
 	Score         float64   `json:"score"`
 	Box           []float64 `json:"box"`      // x, y, w, h as fractions of the frame; null when not located
 	StartMS       int64     `json:"start_ms"` // offset from the recording's start
