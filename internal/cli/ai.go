@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 
 	"github.com/cam2drive/cam2drive"
+	"github.com/cam2drive/cam2drive/internal/analysis"
+	"github.com/cam2drive/cam2drive/internal/detect"
 	"github.com/cam2drive/cam2drive/internal/pretrained"
 )
 
@@ -35,4 +37,30 @@ func (a *app) aiStatus(context.Context) error {
 		return cam2drive.Errorf(cam2drive.CodeUnavailable, "ai_models_missing")
 	}
 	return nil
+}
+
+// openHOLO4Models gives the analysis worker the HOLO4 rules' pose and face
+// models. Each is optional: without it the worker runs the algorithms that
+// do not need it, and the reason is logged here, once.
+func (a *app) openHOLO4Models(w *analysis.Worker) {
+	cfg := detect.Config{ModelsDir: a.cfg.ModelsDir, Library: a.cfg.ORTLibrary, Threads: a.cfg.AIThreads, Sessions: analysisWorkers}
+	if p, err := detect.OpenPose(cfg); err != nil {
+		a.log.Warn("HOLO4 pose model unavailable: the algorithms that need body keypoints stay off", "err", err)
+	} else {
+		a.poses, w.Poses = p, p
+	}
+	if f, err := detect.OpenFaces(cfg); err != nil {
+		a.log.Warn("HOLO4 face models unavailable: the algorithms that need faces and expressions stay off", "err", err)
+	} else {
+		a.faces, w.Faces = f, f
+	}
+}
+
+func (a *app) closeHOLO4Models() {
+	if a.poses != nil {
+		a.poses.Close()
+	}
+	if a.faces != nil {
+		a.faces.Close()
+	}
 }

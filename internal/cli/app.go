@@ -42,9 +42,11 @@ type app struct {
 	blobs    blob.Store
 	tools    media.Tools
 	ingest   *ingest.Service
-	detector detect.Detector // nil outside the worker role or when AI is unavailable
-	sftpKeys []string        // fingerprints of this node's SFTP host keys, once its server runs
-	mediaKey []byte          // the server key, from which the API derives its media URL signing key
+	detector detect.Detector      // nil outside the worker role or when AI is unavailable
+	poses    detect.PoseEstimator // HOLO4's; nil outside the worker role or when not installed
+	faces    detect.FaceReader    // HOLO4's; nil outside the worker role or when not installed
+	sftpKeys []string             // fingerprints of this node's SFTP host keys, once its server runs
+	mediaKey []byte               // the server key, from which the API derives its media URL signing key
 }
 
 func newLogger(cfg config.Config) *slog.Logger {
@@ -130,6 +132,7 @@ func (a *app) analysisWorker(work bool) *analysis.Worker {
 	if !work {
 		return w
 	}
+	a.openHOLO4Models(w)
 	det, err := detect.Open(detect.Config{ModelsDir: a.cfg.ModelsDir, Library: a.cfg.ORTLibrary, Threads: a.cfg.AIThreads,
 		Sessions: analysisWorkers})
 	if err != nil {
@@ -163,6 +166,7 @@ func (a *app) close() {
 	if a.detector != nil {
 		a.detector.Close()
 	}
+	a.closeHOLO4Models()
 	a.tools.AV.Close()
 	a.db.Close()
 }
