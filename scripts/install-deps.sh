@@ -12,12 +12,13 @@ have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 # at `cam2drive models install`; inference itself needs no Python.
 # ffmpeg, and its libraries for the AV workers (cgo: internal/media/av).
 # gcc: cgo (the ONNX Runtime binding; the runtime library itself is loaded at run time).
-pkgs=(ca-certificates curl ffmpeg gcc libc6-dev pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil-dev python3-onnx python3-numpy)
+# darknet ships the pictures (dog, person, horses) that `cam2drive demo` shows in some
+# clips, so that the detector finds something, and that the detector tests look at.
+pkgs=(ca-certificates curl ffmpeg gcc libc6-dev pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil-dev python3-onnx python3-numpy darknet)
 if [ "$mode" = test ]; then
   # Browser tests, protocol test clients and a PostgreSQL server for the store suite.
-  # darknet ships the test pictures the detector tests look at (dog, person, horses);
-  # python-matplotlib-data the portrait (grace_hopper.jpg) the face tests look at.
-  pkgs+=(chromium postgresql postgresql-client fonts-dejavu-core lftp sshpass openssh-client darknet python-matplotlib-data)
+  # python-matplotlib-data: the portrait (grace_hopper.jpg) the face tests look at.
+  pkgs+=(chromium postgresql postgresql-client fonts-dejavu-core lftp sshpass openssh-client python-matplotlib-data)
 fi
 for p in "${pkgs[@]}"; do have "$p" || need+=("$p"); done
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/cam2drive/cam2drive/internal/auth"
 	"github.com/cam2drive/cam2drive/internal/authz"
 	"github.com/cam2drive/cam2drive/internal/config"
+	"github.com/cam2drive/cam2drive/internal/holo4"
 	"github.com/cam2drive/cam2drive/internal/store"
 	"github.com/cam2drive/cam2drive/internal/tenancy"
 )
@@ -30,7 +32,12 @@ import (
 // of four cameras and a Hikvision NVR of two, each with a virtual disk and
 // cloud recording on, and a day and a half of generated footage uploaded
 // through the real FTP server under the names those recorders use. The
-// processing jobs it queues are worked by `serve`.
+// client has an AI subscription and AI on for every camera, and some of the
+// footage shows real pictures (Debian's darknet test images: a dog, a
+// bicycle and a truck; a person with a dog and a horse; horses), so that
+// with the models installed the analysis finds people, vehicles and animals
+// and the player draws their boxes; without models it finds motion only.
+// The processing and analysis jobs it queues are worked by `serve`.
 
 // Demo organisation names and the reserved-domain addresses of the demo
 // reseller levels' first admins (their invitations are never delivered).
@@ -44,6 +51,8 @@ const (
 	demoTimezone         = "Europe/Paris"
 	demoAddress          = "12 rue de Rivoli, 75004 Paris"
 	demoConns            = 4 // FTP connections uploading at once
+	// darknetData is where Debian's darknet package puts its test pictures.
+	darknetData = "/usr/share/darknet/data"
 )
 
 // demoOptions is what the command was asked.
@@ -53,6 +62,8 @@ type demoOptions struct {
 	Events   int    // per camera
 	FTPAddr  string // "" = an FTP listener of this process on 127.0.0.1
 	Now      time.Time
+	AI       bool   // an AI subscription for the client, AI on for its cameras
+	Pictures string // a folder holding demoPictures; without them, drawn scenes only
 }
 
 func (o demoOptions) validate() error {
@@ -73,8 +84,10 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.Email, "email", "demo@cam2drive.local", "e-mail of the demo client's administrator")
 	fs.StringVar(&o.Password, "password", "", "its password (default: a generated one, printed once)")
 	fs.IntVar(&o.Events, "events", 30, "events per camera")
+	fs.BoolVar(&o.AI, "ai", true, "give the demo client an AI subscription and turn AI on for its cameras")
+	fs.StringVar(&o.Pictures, "pictures", darknetData, "folder of "+strings.Join(demoPictures, ", ")+" shown in some clips (Debian's darknet package)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: cam2drive demo [--email E] [--password P] [--events N] [--ftp-addr HOST:PORT of a running serve]")
+		fmt.Fprintln(stderr, "Usage: cam2drive demo [--email E] [--password P] [--events N] [--ai=false] [--pictures DIR] [--ftp-addr HOST:PORT of a running serve]")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args, stderr); err != nil {
@@ -127,7 +140,7 @@ func (a *app) runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writ
 	}
 	plan := demoPlan(o.Now, loc, o.Events)
 	// Footage first: without ffmpeg nothing is created.
-	media, err := a.demoFootage(ctx, stderr)
+	media, err := a.demoFootage(ctx, o.Pictures, stderr)
 	if err != nil {
 		return err
 	}
@@ -144,6 +157,9 @@ func (a *app) runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writ
 	}
 	fmt.Fprintf(stdout, "demo client created: %s (site %s, %s; %d recorders, %d cameras)\n", client.Name, demoSite, demoTimezone, len(recs), cams)
 	fmt.Fprintf(stdout, "uploaded %d files over FTP; `cam2drive serve` processes them\n", len(plan))
+	if o.AI {
+		fmt.Fprintf(stdout, "AI is on for the %d cameras: `serve` analyses each recording (people, vehicles, animals with the models of `make models`; motion only without them)\n", cams)
+	}
 	printDemoLogin(stdout, o.Email, o.Password)
 	return nil
 }
@@ -173,37 +189,49 @@ func (a *app) demoExists(ctx context.Context, email string, stdout io.Writer) (b
 	return true, nil
 }
 
-// demoMedia is the generated footage by recorder index, channel and night.
+// demoMedia is the generated footage by recorder index, channel and
+// variant (day, night, pictures).
 type demoMedia map[[3]int]footage
 
-func mediaKey(ri, ch int, night bool) [3]int {
-	n := 0
-	if night {
-		n = 1
-	}
-	return [3]int{ri, ch, n}
-}
+// The variants of a camera's footage.
+const (
+	dayScene = iota
+	nightScene
+	pictureScene // the real pictures, when there are some
+)
+
+func mediaKey(ri, ch, variant int) [3]int { return [3]int{ri, ch, variant} }
 
 // demoFootage draws (or finds in the cache) each camera's day and night
-// scenes, two at a time.
-func (a *app) demoFootage(ctx context.Context, stderr io.Writer) (demoMedia, error) {
+// scenes, and its clip of the pictures when pictures holds them, two at a time.
+func (a *app) demoFootage(ctx context.Context, pictures string, stderr io.Writer) (demoMedia, error) {
 	cache := footageCache{dir: filepath.Join(a.cfg.DataDir, "cache", "demo")}
 	out := demoMedia{}
+	variants := []int{dayScene, nightScene}
+	if havePictures(pictures) {
+		variants = append(variants, pictureScene)
+	} else {
+		fmt.Fprintf(stderr, "no %s in %q (apt-get install darknet): the demo shows drawn scenes only\n", strings.Join(demoPictures, ", "), pictures)
+	}
 	var mu sync.Mutex
 	start := time.Now()
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(2)
 	for ri, rec := range demoRecorders {
 		for _, cam := range rec.Cameras {
-			for _, night := range []bool{false, true} {
+			for _, v := range variants {
 				g.Go(func() error {
-					f, err := cache.get(gctx, sceneSpec(ri, cam, night))
+					spec := sceneSpec(ri, cam, v == nightScene)
+					if v == pictureScene {
+						spec.Pictures = pictures
+					}
+					f, err := cache.get(gctx, spec)
 					if err != nil {
 						return fmt.Errorf("demo footage (is ffmpeg installed?): %w", err)
 					}
 					mu.Lock()
 					defer mu.Unlock()
-					out[mediaKey(ri, cam.Number, night)] = f
+					out[mediaKey(ri, cam.Number, v)] = f
 					return nil
 				})
 			}
@@ -234,9 +262,14 @@ func (a *app) demoSetup(ctx context.Context, o demoOptions) (cam2drive.Org, []ca
 	if err != nil {
 		return client, nil, err
 	}
+	if o.AI {
+		if err := a.demoAISubscription(ctx, actor, client); err != nil {
+			return client, nil, err
+		}
+	}
 	var recs []cam2drive.Recorder
 	for _, dr := range demoRecorders {
-		r, err := a.demoRecorder(ctx, site, dr)
+		r, err := a.demoRecorder(ctx, site, dr, o.AI)
 		if err != nil {
 			return client, nil, fmt.Errorf("recorder %s: %w", dr.Name, err)
 		}
@@ -335,9 +368,25 @@ func (a *app) demoSite(ctx context.Context, client cam2drive.Org) (cam2drive.Sit
 	return site, a.db.UpdateSite(ctx, site)
 }
 
+// demoAISubscription sells the client, as its installer would through the
+// API, an AI subscription for every demo camera with every HOLO4 package.
+func (a *app) demoAISubscription(ctx context.Context, actor store.Principal, client cam2drive.Org) error {
+	cams := 0
+	for _, r := range demoRecorders {
+		cams += len(r.Cameras)
+	}
+	sub := cam2drive.AISubscription{OrgID: client.ID, CameraLimit: cams, Packages: holo4.Current().PackageIDs()}
+	if err := a.db.CreateAISubscription(ctx, &sub); err != nil {
+		return fmt.Errorf("AI subscription: %w", err)
+	}
+	return a.db.AddAudit(ctx, cam2drive.AuditEvent{OrgID: client.ID, ActorID: actor.User.ID, ActorEmail: actor.User.Email,
+		Action: "ai_subscription.created", Target: sub.ID, IP: "cli"})
+}
+
 // demoRecorder creates a recorder with generated credentials, a virtual
-// disk for all its cameras, and cloud recording on for each named camera.
-func (a *app) demoRecorder(ctx context.Context, site cam2drive.Site, dr demoRecorder) (cam2drive.Recorder, error) {
+// disk for all its cameras, and cloud recording (and AI when ai) on for
+// each named camera.
+func (a *app) demoRecorder(ctx context.Context, site cam2drive.Site, dr demoRecorder, ai bool) (cam2drive.Recorder, error) {
 	r := cam2drive.Recorder{OrgID: site.OrgID, SiteID: site.ID, Name: dr.Name, Manufacturer: dr.Manufacturer, Kind: "nvr",
 		CameraCount: len(dr.Cameras), RetentionDays: 30}
 	if err := a.ingest.CreateRecorder(ctx, &r); err != nil {
@@ -355,7 +404,7 @@ func (a *app) demoRecorder(ctx context.Context, site cam2drive.Site, dr demoReco
 	for _, c := range cams {
 		for _, dc := range dr.Cameras {
 			if dc.Number == c.Number {
-				c.Name, c.CloudRecording = dc.Name, true
+				c.Name, c.CloudRecording, c.AIEnabled = dc.Name, true, ai
 				if err := a.db.UpdateCamera(ctx, c); err != nil {
 					return r, err
 				}
@@ -478,9 +527,17 @@ func storeFile(c *ftp.ServerConn, f demoFile, media demoMedia, made map[string]b
 	return nil
 }
 
-// localFile is the generated file uploaded under f's path.
+// localFile is the generated file uploaded under f's path: the pictures
+// when the plan shows them there and they were found, else the drawn scene.
 func localFile(f demoFile, media demoMedia) string {
-	m := media[mediaKey(f.Recorder, f.Camera, f.Night)]
+	m, ok := media[mediaKey(f.Recorder, f.Camera, pictureScene)]
+	if !f.Pictures || !ok {
+		v := dayScene
+		if f.Night {
+			v = nightScene
+		}
+		m = media[mediaKey(f.Recorder, f.Camera, v)]
+	}
 	if f.Kind == "clip" {
 		return m.Clip
 	}

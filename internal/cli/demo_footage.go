@@ -20,7 +20,10 @@ import (
 // The demo's footage: short synthetic scenes drawn by ffmpeg (a building, a
 // road, a car and a person moving, the camera's name and a running clock on
 // screen), one day and one night version per camera, each a clip and a few
-// JPEG snapshots. The upload plan reuses them under many recorder paths.
+// JPEG snapshots; and, when Debian's darknet test pictures are installed, a
+// clip of those pictures in turn (things a detector knows: a dog, a
+// bicycle, a truck, a person, horses) with one snapshot of each. The upload
+// plan reuses them under many recorder paths.
 
 // demoCamera is one channel of a demo recorder.
 type demoCamera struct {
@@ -62,6 +65,26 @@ type footageSpec struct {
 	PS     bool   // MPEG-PS with Hikvision's IMKH header instead of MP4
 	Width  int
 	Height int
+	// Pictures is a folder holding demoPictures, shown in turn (fitted,
+	// with bars) instead of the drawn scene; "" draws the scene.
+	Pictures string
+}
+
+// demoPictures are the darknet test pictures of the pictures clip, each
+// on screen for a third of it (so each snapshot frame shows one).
+var demoPictures = []string{"dog.jpg", "person.jpg", "horses.jpg"}
+
+// havePictures tells whether dir holds every demo picture.
+func havePictures(dir string) bool {
+	if dir == "" {
+		return false
+	}
+	for _, p := range demoPictures {
+		if st, err := os.Stat(filepath.Join(dir, p)); err != nil || !st.Mode().IsRegular() {
+			return false
+		}
+	}
+	return true
 }
 
 // footage is a generated scene on disk.
@@ -118,15 +141,20 @@ func sceneGraph(s footageSpec, text bool) string {
 		look = append(look, "hue=s=0", "eq=brightness=-0.2")
 	}
 	if text {
-		size := max(12, s.Height/18)
-		style := fmt.Sprintf(":fontsize=%d:fontcolor=white:box=1:boxcolor=black@0.5:boxborderw=4", size)
-		look = append(look, "drawtext=text='"+osdText(s.Label)+"':x=12:y=12"+style,
-			"drawtext=text='%{pts\\:hms}':x=w-tw-12:y=12"+style)
+		look = append(look, osd(s)...)
 	}
 	return "[0:v]" + strings.Join(bg, ",") + "[bg];" +
 		object(p.car, 0.18, 0.12) + "[car];" + object(p.person, 0.035, 0.17) + "[person];" +
 		"[bg][car]overlay=x='" + car + "':y=H*0.70:eval=frame[road];" +
 		"[road][person]overlay=x='W-mod(W/20*t\\,W*1.1)':y=H*0.52:eval=frame," + strings.Join(look, ",") + "[scene]"
+}
+
+// osd is the on-screen display of a recorder: the camera's name and a running clock.
+func osd(s footageSpec) []string {
+	size := max(12, s.Height/18)
+	style := fmt.Sprintf(":fontsize=%d:fontcolor=white:box=1:boxcolor=black@0.5:boxborderw=4", size)
+	return []string{"drawtext=text='" + osdText(s.Label) + "':x=12:y=12" + style,
+		"drawtext=text='%{pts\\:hms}':x=w-tw-12:y=12" + style}
 }
 
 // even rounds a size to the even number the encoder needs.
@@ -144,10 +172,41 @@ func snapFrames() string {
 // footageArgs is the ffmpeg command line drawing a scene into clip (MP4, or
 // MPEG-PS for spec.PS) and snapshots (a printf pattern such as "snap-%d.jpg").
 func footageArgs(s footageSpec, clip, snaps string, text bool) []string {
+	if s.Pictures != "" {
+		return pictureArgs(s, clip, snaps, text)
+	}
 	src := fmt.Sprintf("color=c=%s:s=%dx%d:r=%d:d=%d", palettes[s.Scene%len(palettes)].sky, s.Width, s.Height, demoFPS, demoSeconds)
-	graph := sceneGraph(s, text) + ";[scene]split=2[clip][s];[s]" + snapFrames() + "[snap]"
-	args := []string{"-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i", src, "-filter_complex", graph,
-		"-map", "[clip]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "28", "-pix_fmt", "yuv420p", "-g", strconv.Itoa(2 * demoFPS)}
+	args := []string{"-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i", src}
+	return encodeArgs(s, args, sceneGraph(s, text), clip, snaps)
+}
+
+// pictureArgs is the ffmpeg command line of a pictures clip: each of
+// demoPictures for a third of the clip, fitted into the frame with bars,
+// the recorder's display over it, and a snapshot of each.
+func pictureArgs(s footageSpec, clip, snaps string, text bool) []string {
+	args := []string{"-hide_banner", "-loglevel", "error", "-nostdin", "-y"}
+	var fit, cat []string
+	for i, p := range demoPictures {
+		args = append(args, "-loop", "1", "-framerate", strconv.Itoa(demoFPS), "-t", strconv.Itoa(demoSeconds/len(demoPictures)), "-i", filepath.Join(s.Pictures, p))
+		fit = append(fit, fmt.Sprintf("[%d:v]scale=%d:%d:force_original_aspect_ratio=decrease,pad=%[2]d:%[3]d:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=%d[p%[1]d]",
+			i, s.Width, s.Height, demoFPS))
+		cat = append(cat, fmt.Sprintf("[p%d]", i))
+	}
+	look := []string{fmt.Sprintf("concat=n=%d:v=1:a=0", len(demoPictures)), "format=yuv420p"}
+	if text {
+		look = append(look, osd(s)...)
+	}
+	graph := strings.Join(fit, ";") + ";" + strings.Join(cat, "") + strings.Join(look, ",") + "[scene]"
+	return encodeArgs(s, args, graph, clip, snaps)
+}
+
+// encodeArgs completes a command line whose graph ends in [scene]: the
+// clip (MP4, or MPEG-PS for s.PS) and the snapshots (a printf pattern such
+// as "snap-%d.jpg").
+func encodeArgs(s footageSpec, args []string, graph, clip, snaps string) []string {
+	graph += ";[scene]split=2[clip][s];[s]" + snapFrames() + "[snap]"
+	args = append(args, "-filter_complex", graph,
+		"-map", "[clip]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "28", "-pix_fmt", "yuv420p", "-g", strconv.Itoa(2*demoFPS))
 	if s.PS {
 		args = append(args, "-f", "mpeg", clip)
 	} else {
@@ -170,7 +229,7 @@ type footageCache struct {
 
 // key names a scene's folder: a new spec, or a new way of drawing, is a new folder.
 func (s footageSpec) key() string {
-	sum := sha256.Sum256([]byte(fmt.Sprintf("v2 %+v %s", s, sceneGraph(s, true))))
+	sum := sha256.Sum256([]byte(fmt.Sprintf("v2 %+v %s", s, strings.Join(footageArgs(s, "", "", true), " "))))
 	return hex.EncodeToString(sum[:8])
 }
 
@@ -280,6 +339,7 @@ type demoFile struct {
 	Kind     string // "snapshot" or "clip"
 	Night    bool   // taken at night: the infrared version of the scene
 	Snap     int    // which snapshot of the scene (0-based); clips ignore it
+	Pictures bool   // shows the real pictures (when installed) instead of the drawn scene
 }
 
 // isNight tells whether a local time falls in the hours cameras film in infrared.
@@ -303,12 +363,20 @@ func demoPlan(now time.Time, loc *time.Location, perCamera int) []demoFile {
 				if rec.Manufacturer == "hikvision" {
 					at = at.Add(time.Duration(rng.IntN(1000)) * time.Millisecond)
 				}
-				plan = append(plan, eventFiles(ri, rec, cam.Number, ev, at, rng.IntN(demoSnaps))...)
+				files := eventFiles(ri, rec, cam.Number, ev, at, rng.IntN(demoSnaps))
+				for k := range files {
+					files[k].Pictures = showsPictures(i, at)
+				}
+				plan = append(plan, files...)
 			}
 		}
 	}
 	return plan
 }
+
+// showsPictures picks the events that show the real pictures: a third of
+// those by day (the pictures are daylight photographs).
+func showsPictures(i int, at time.Time) bool { return i%3 == 1 && !isNight(at) }
 
 // pickEvents chooses n events: each kind once first (so a short plan still
 // shows them all), then by weight, in a shuffled order.

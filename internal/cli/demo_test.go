@@ -14,6 +14,7 @@ import (
 
 	"github.com/cam2drive/cam2drive"
 	"github.com/cam2drive/cam2drive/internal/config"
+	"github.com/cam2drive/cam2drive/internal/holo4"
 	"github.com/cam2drive/cam2drive/internal/ingest/layout"
 	"github.com/cam2drive/cam2drive/internal/media"
 	"github.com/cam2drive/cam2drive/internal/store"
@@ -36,6 +37,7 @@ func TestDemoPlanReadsBack(t *testing.T) {
 	seen := map[string]bool{}
 	events := map[string]map[string]bool{}
 	perCamera := map[[2]int]int{}
+	pictures := map[[2]int]int{}
 	for _, f := range plan {
 		if seen[f.Path] {
 			t.Fatalf("path %s planned twice", f.Path)
@@ -59,6 +61,18 @@ func TestDemoPlanReadsBack(t *testing.T) {
 		}
 		events[brand][f.Event] = true
 		perCamera[[2]int{f.Recorder, f.Camera}]++
+		if f.Pictures {
+			pictures[[2]int{f.Recorder, f.Camera}]++
+			if f.Night {
+				t.Errorf("%s shows the (daylight) pictures at night", f.Path)
+			}
+		}
+	}
+	// Every camera shows the real pictures a few times.
+	for cam, n := range perCamera {
+		if p := pictures[cam]; p < 2 || p > n/2 {
+			t.Errorf("camera %v: %d of %d files show the pictures", cam, p, n)
+		}
 	}
 	if len(perCamera) != 6 {
 		t.Fatalf("cameras with files: %d, want 6", len(perCamera))
@@ -147,6 +161,67 @@ func TestFootageArgs(t *testing.T) {
 	if (footageSpec{Label: "a"}).key() == (footageSpec{Label: "b"}).key() {
 		t.Error("two scenes share a cache folder")
 	}
+	if (footageSpec{Label: "a"}).key() == (footageSpec{Label: "a", Pictures: "/p"}).key() {
+		t.Error("a scene and its pictures clip share a cache folder")
+	}
+}
+
+// The pictures clip: each picture a third of the 12 s, fitted into the
+// frame with bars, the recorder's display over it, one snapshot of each.
+func TestPictureArgs(t *testing.T) {
+	s := footageSpec{Label: "Parking", Width: 640, Height: 360, Pictures: "/usr/share/darknet/data"}
+	args := strings.Join(footageArgs(s, "out.mp4", "snap-%d.jpg", true), " ")
+	for _, want := range []string{
+		"-loop 1 -framerate 10 -t 4 -i /usr/share/darknet/data/dog.jpg", "-t 4 -i /usr/share/darknet/data/person.jpg", "-t 4 -i /usr/share/darknet/data/horses.jpg",
+		"[0:v]scale=640:360:force_original_aspect_ratio=decrease,pad=640:360:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=10[p0]",
+		"[p0][p1][p2]concat=n=3:v=1:a=0", "text='Parking'", "eq(n\\,20)+eq(n\\,60)+eq(n\\,100)", "libx264", "-f mp4 out.mp4",
+	} {
+		if !strings.Contains(args, want) {
+			t.Errorf("args lack %q: %s", want, args)
+		}
+	}
+	if strings.Contains(args, "lavfi") || strings.Contains(args, "drawbox") {
+		t.Errorf("the pictures clip draws a scene: %s", args)
+	}
+	s.PS = true
+	if args := strings.Join(footageArgs(s, "out.ps", "snap-%d.jpg", false), " "); !strings.Contains(args, "-f mpeg out.ps") || strings.Contains(args, "drawtext") {
+		t.Errorf("Hikvision pictures clip without text: %s", args)
+	}
+	if havePictures("") || havePictures(t.TempDir()) {
+		t.Error("pictures found where there are none")
+	}
+}
+
+// darknetPictures is the folder of Debian's darknet test pictures: a test
+// dependency, so CI fails without it; elsewhere the test is skipped.
+func darknetPictures(t *testing.T) string {
+	t.Helper()
+	if !havePictures(darknetData) {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no darknet pictures in %s: scripts/install-deps.sh installs them", darknetData)
+		}
+		t.Skipf("no darknet pictures in %s (apt-get install darknet)", darknetData)
+	}
+	return darknetData
+}
+
+// Without --ai the demo client has no AI subscription and its cameras no AI.
+func TestDemoSetupWithoutAI(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	must(t, run(ctx, []string{"admin", "bootstrap", "--data-dir", dir, "--email", "root@example.com", "--password", "Platform-key-9931"}, io.Discard, io.Discard))
+	a, err := build(ctx, config.Config{DataDir: dir}, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
+	must(t, err)
+	defer a.close()
+	client, _, err := a.demoSetup(ctx, demoOptions{Email: "demo@example.com", Password: "Croissant-du-matin-7", Events: 1})
+	must(t, err)
+	subs, err := a.db.AISubscriptions(ctx, client.ID)
+	must(t, err)
+	cams, _, err := a.db.Cameras(ctx, client.ID, store.CameraFilter{}, cam2drive.Page{Limit: 100})
+	must(t, err)
+	if len(subs) != 0 || len(cams) != 6 || slices.ContainsFunc(cams, func(c cam2drive.Camera) bool { return c.AIEnabled }) {
+		t.Errorf("without AI: %d subscriptions, cameras %+v", len(subs), cams)
+	}
 }
 
 func TestDialAddr(t *testing.T) {
@@ -171,7 +246,13 @@ func TestDemoUploadsOverFTP(t *testing.T) {
 	must(t, err)
 	defer a.close()
 	loc := paris(t)
-	o := demoOptions{Email: "demo@example.com", Password: "Croissant-du-matin-7", Events: 3, Now: time.Now()}
+	// The last 18:00 in Paris: with 4 events a camera, the second (i = 1, one
+	// that shows the pictures) falls by day, so the pictures are uploaded.
+	now := time.Now().In(loc)
+	if now = time.Date(now.Year(), now.Month(), now.Day(), 18, 0, 0, 0, loc); now.After(time.Now()) {
+		now = now.AddDate(0, 0, -1)
+	}
+	o := demoOptions{Email: "demo@example.com", Password: "Croissant-du-matin-7", Events: 4, Now: now, AI: true, Pictures: darknetPictures(t)}
 	out.Reset()
 	must(t, a.runDemo(ctx, o, &out, &errOut))
 	if !strings.Contains(out.String(), "e-mail: demo@example.com\npassword: Croissant-du-matin-7\n") {
@@ -196,8 +277,13 @@ func TestDemoUploadsOverFTP(t *testing.T) {
 	if client.Kind != cam2drive.KindClient || parent.Kind != cam2drive.KindInstaller {
 		t.Errorf("client %+v under %+v", client, parent)
 	}
-	checkDemoRecordings(t, a, client.ID, demoPlan(o.Now, loc, o.Events))
-	checkDemoFootage(t, a)
+	checkDemoAI(t, a, client.ID, out.String())
+	plan := demoPlan(o.Now, loc, o.Events)
+	if !slices.ContainsFunc(plan, func(f demoFile) bool { return f.Pictures }) {
+		t.Fatal("no upload of the plan shows the pictures")
+	}
+	checkDemoRecordings(t, a, client.ID, plan)
+	checkPictureUploads(t, a, client.ID, plan, checkDemoFootage(t, a, o.Pictures))
 
 	// Second run, through the command line: nothing new.
 	before := countRecordings(t, a, client.ID)
@@ -208,6 +294,34 @@ func TestDemoUploadsOverFTP(t *testing.T) {
 	}
 	if after := countRecordings(t, a, client.ID); after != before {
 		t.Errorf("second run: %d recordings, then %d", before, after)
+	}
+}
+
+// checkDemoAI: the client has an active AI subscription for its 6 cameras
+// with every HOLO4 package, sold by its installer's level (audited), and
+// AI is on for each camera.
+func checkDemoAI(t *testing.T, a *app, orgID, stdout string) {
+	t.Helper()
+	ctx := context.Background()
+	sub, err := a.db.ActiveAISubscription(ctx, orgID)
+	must(t, err)
+	if sub.CameraLimit != 6 || sub.CamerasUsed != 6 || !slices.Equal(sub.Packages, holo4.Current().PackageIDs()) {
+		t.Errorf("demo AI subscription %+v", sub)
+	}
+	cams, _, err := a.db.Cameras(ctx, orgID, store.CameraFilter{}, cam2drive.Page{Limit: 100})
+	must(t, err)
+	for _, c := range cams {
+		if !c.AIEnabled {
+			t.Errorf("camera %s: AI off", c.Name)
+		}
+	}
+	audit, _, err := a.db.Audit(ctx, orgID, "ai_subscription.created", cam2drive.Page{Limit: 10})
+	must(t, err)
+	if len(audit) != 1 || audit[0].Target != sub.ID {
+		t.Errorf("audit of the subscription: %+v", audit)
+	}
+	if !strings.Contains(stdout, "AI is on for the 6 cameras") {
+		t.Errorf("the output doesn't say AI is on:\n%s", stdout)
 	}
 }
 
@@ -280,18 +394,22 @@ func checkDemoRecordings(t *testing.T, a *app, orgID string, plan []demoFile) {
 
 // checkDemoFootage checks the drawn scenes: an H.264 MP4 (Dahua), an H.264
 // MPEG-PS behind Hikvision's IMKH header, whole JPEG snapshots; the cache
-// holds day and night for 6 cameras and serves them again.
-func checkDemoFootage(t *testing.T, a *app) {
+// holds day, night and pictures for 6 cameras and serves them again.
+func checkDemoFootage(t *testing.T, a *app, pictures string) demoMedia {
 	t.Helper()
 	ctx := context.Background()
 	scenes, err := os.ReadDir(filepath.Join(a.cfg.DataDir, "cache", "demo"))
-	if err != nil || len(scenes) != 12 {
-		t.Errorf("footage cache: %d scenes (want 12, day and night of 6 cameras), %v", len(scenes), err)
+	if err != nil || len(scenes) != 18 {
+		t.Errorf("footage cache: %d scenes (want 18, day, night and pictures of 6 cameras), %v", len(scenes), err)
 	}
-	m, err := a.demoFootage(ctx, io.Discard)
+	m, err := a.demoFootage(ctx, pictures, io.Discard)
 	must(t, err)
 	for key, f := range m {
-		if filepath.Dir(f.Clip) != filepath.Join(a.cfg.DataDir, "cache", "demo", sceneSpec(key[0], demoRecorders[key[0]].Cameras[key[1]-1], key[2] == 1).key()) {
+		spec := sceneSpec(key[0], demoRecorders[key[0]].Cameras[key[1]-1], key[2] == nightScene)
+		if key[2] == pictureScene {
+			spec.Pictures = pictures
+		}
+		if filepath.Dir(f.Clip) != filepath.Join(a.cfg.DataDir, "cache", "demo", spec.key()) {
 			t.Errorf("scene %v not served from the cache: %s", key, f.Clip)
 		}
 		for _, s := range f.Snaps {
@@ -303,16 +421,57 @@ func checkDemoFootage(t *testing.T, a *app) {
 		}
 	}
 	for ri, wantFormat := range []string{"mov,mp4,m4a,3gp,3g2,mj2", "mpeg"} {
-		clip := m[mediaKey(ri, 1, ri == 1)].Clip
-		info, err := media.Tools{}.Probe(ctx, clip)
-		must(t, err)
-		if info.Format != wantFormat || info.Codec != "h264" || info.Width != 640 || info.Height != 360 || info.Duration < 9*time.Second {
-			t.Errorf("%s clip: %+v", demoRecorders[ri].Manufacturer, info)
+		scene := dayScene
+		if ri == 1 {
+			scene = nightScene
 		}
-		b, err := os.ReadFile(clip)
+		for _, variant := range []int{scene, pictureScene} {
+			clip := m[mediaKey(ri, 1, variant)].Clip
+			info, err := media.Tools{}.Probe(ctx, clip)
+			must(t, err)
+			if info.Format != wantFormat || info.Codec != "h264" || info.Width != 640 || info.Height != 360 || info.Duration < 9*time.Second {
+				t.Errorf("%s clip (variant %d): %+v", demoRecorders[ri].Manufacturer, variant, info)
+			}
+			b, err := os.ReadFile(clip)
+			must(t, err)
+			if hik := bytes.HasPrefix(b, []byte("IMKH")); hik != (ri == 1) {
+				t.Errorf("%s clip starts with %q", demoRecorders[ri].Manufacturer, b[:4])
+			}
+		}
+		// One snapshot of each picture: three different JPEGs.
+		seen := map[string]bool{}
+		for _, snap := range m[mediaKey(ri, 1, pictureScene)].Snaps {
+			b, err := os.ReadFile(snap)
+			must(t, err)
+			seen[string(b)] = true
+		}
+		if len(seen) != len(demoPictures) {
+			t.Errorf("%s pictures snapshots: %d different, want %d", demoRecorders[ri].Manufacturer, len(seen), len(demoPictures))
+		}
+	}
+	return m
+}
+
+// checkPictureUploads: the files the plan shows the pictures in were
+// uploaded from the pictures footage, the others from the drawn scenes.
+func checkPictureUploads(t *testing.T, a *app, orgID string, plan []demoFile, m demoMedia) {
+	t.Helper()
+	recs, _, err := a.db.Recordings(context.Background(), orgID, store.RecordingFilter{}, cam2drive.Page{Limit: 1000})
+	must(t, err)
+	size := map[string]int64{}
+	for _, r := range recs {
+		size[r.SourcePath] = r.Size
+	}
+	for _, f := range plan {
+		local := localFile(f, m)
+		inPictures := strings.HasPrefix(local, filepath.Dir(m[mediaKey(f.Recorder, f.Camera, pictureScene)].Clip)+string(filepath.Separator))
+		if inPictures != f.Pictures {
+			t.Errorf("%s uploaded from %s (pictures planned: %v)", f.Path, local, f.Pictures)
+		}
+		st, err := os.Stat(local)
 		must(t, err)
-		if hik := bytes.HasPrefix(b, []byte("IMKH")); hik != (ri == 1) {
-			t.Errorf("%s clip starts with %q", demoRecorders[ri].Manufacturer, b[:4])
+		if size[f.Path] != st.Size() {
+			t.Errorf("%s: %d bytes stored, %s has %d", f.Path, size[f.Path], local, st.Size())
 		}
 	}
 }

@@ -337,11 +337,13 @@ class Server {
    * `cam2drive demo`: a demo client (site, two recorders, six cameras) whose
    * generated footage is uploaded through this server's FTP port (start the
    * server with the "ftp" role); the worker role then processes it.
+   * `ai`: the demo's AI subscription and cameras with AI on (off by default:
+   * analysis landing while a test compares the page with the API would race it).
    * Returns { email, password }.
    */
-  async demo({ email = this.email('demo'), password = GOOD_PASSWORD, events = 10 } = {}) {
+  async demo({ email = this.email('demo'), password = GOOD_PASSWORD, events = 10, ai = false } = {}) {
     if (!this.ftpPort) throw new Error('demo needs the ftp role: setup({ roles: "web,worker,ftp" })');
-    const args = ['demo', '--data-dir', this.dataDir, '--ftp-addr', `127.0.0.1:${this.ftpPort}`, '--email', email, '--password', password];
+    const args = ['demo', '--data-dir', this.dataDir, '--ftp-addr', `127.0.0.1:${this.ftpPort}`, '--email', email, '--password', password, `--ai=${ai}`];
     await run(this.bin, [...args, '--events', String(events)], 180_000);
     return { email, password };
   }
