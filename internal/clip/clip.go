@@ -171,20 +171,21 @@ func (m *Model) EmbedText(ctx context.Context, text string) ([]float32, error) {
 		}
 	}
 	if m.mask {
-		setMask(s.inputs[1], ids)
+		setMask(s.inputs[1], ids, int64(m.tok.EndToken()))
 	}
 	return s.run("CLIP text encoder")
 }
 
 // setMask marks the start token, the text and the end token as real, the
-// padding after the end token as not.
-func setMask(v ort.Value, ids []int64) {
-	n := 0
+// padding after the end token as not. (Padding is id 0, but so is "!"
+// inside a word: the end token says where the text ends.)
+func setMask(v ort.Value, ids []int64, eot int64) {
+	n := len(ids)
 	for i, id := range ids {
-		if i > 0 && id == 0 {
+		if id == eot {
+			n = i + 1
 			break
 		}
-		n = i + 1
 	}
 	switch t := v.(type) {
 	case *ort.Tensor[int64]:

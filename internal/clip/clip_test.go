@@ -10,8 +10,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	ort "github.com/yalue/onnxruntime_go"
 
 	"github.com/cam2drive/cam2drive/internal/detect"
 )
@@ -343,5 +346,23 @@ func TestOpenRejectsModelsThatDoNotFit(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v; want %q", err, c.want)
 		}
+	}
+}
+
+// The mask ends at the end token even when the text holds id 0 ("!" inside
+// a word), which is also the padding id.
+func TestMaskEndsAtTheEndToken(t *testing.T) {
+	lib := ortLibrary(t)
+	if err := detect.InitRuntime(lib); err != nil {
+		t.Fatal(err)
+	}
+	v, err := ort.NewEmptyTensor[int64](ort.NewShape(1, 8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Destroy()
+	setMask(v, []int64{49406, 0, 320, 49407, 0, 0, 0, 0}, 49407)
+	if got := v.GetData(); !slices.Equal(got, []int64{1, 1, 1, 1, 0, 0, 0, 0}) {
+		t.Fatalf("mask %v", got)
 	}
 }
