@@ -102,6 +102,39 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// Check asks the server which models it serves (GET {base}/models) and
+// whether the configured one is among them: one attempt, to run at start
+// so that a wrong URL, key or model shows in the log before users ask.
+func (c *Client) Check(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, min(c.cfg.Timeout, 30*time.Second))
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(c.endpoint, "/chat/completions")+"/models", nil)
+	if err != nil {
+		return err
+	}
+	raw, err := c.do(req)
+	if err != nil {
+		return err
+	}
+	var list struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return newError(keyBadAnswer, 200, fmt.Errorf("not a model list: %v: %.200q", err, raw))
+	}
+	var ids []string
+	for _, m := range list.Data {
+		// Ollama lists "llava:latest" for "llava".
+		if m.ID == c.cfg.Model || m.ID == c.cfg.Model+":latest" {
+			return nil
+		}
+		ids = append(ids, m.ID)
+	}
+	return newError(keyModelNotFound, 0, fmt.Errorf("model %q is not among the server's models %v", c.cfg.Model, ids))
+}
+
 // Model is the configured model's name.
 func (c *Client) Model() string { return c.cfg.Model }
 
@@ -247,6 +280,12 @@ func (c *Client) post(ctx context.Context, body []byte) ([]byte, error) {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	return c.do(req)
+}
+
+// do sends req with the key and returns the body of a 2xx answer, read up
+// to MaxResponseBytes; every other outcome is classified.
+func (c *Client) do(req *http.Request) ([]byte, error) {
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "cam2drive/"+cam2drive.Version)
 	if c.cfg.APIKey != "" {
@@ -254,12 +293,12 @@ func (c *Client) post(ctx context.Context, body []byte) ([]byte, error) {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.redact(classifyTransport(err, actx))
+		return nil, c.redact(classifyTransport(err, req.Context()))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxResponseBytes+1))
 	if err != nil {
-		return nil, c.redact(classifyTransport(err, actx))
+		return nil, c.redact(classifyTransport(err, req.Context()))
 	}
 	if int64(len(raw)) > c.cfg.MaxResponseBytes {
 		return nil, newError(keyBadAnswer, resp.StatusCode, fmt.Errorf("answer longer than %d bytes", c.cfg.MaxResponseBytes))

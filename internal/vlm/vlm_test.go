@@ -46,7 +46,7 @@ func newFake(t *testing.T, answers ...func(w http.ResponseWriter, r *http.Reques
 		n := int(f.calls.Add(1)) - 1
 		raw, _ := io.ReadAll(r.Body)
 		rec := recorded{path: r.Method + " " + r.URL.Path, auth: r.Header.Get("Authorization"), contentType: r.Header.Get("Content-Type")}
-		if err := json.Unmarshal(raw, &rec.body); err != nil {
+		if err := json.Unmarshal(raw, &rec.body); len(raw) > 0 && err != nil {
 			t.Errorf("request body is not JSON: %v", err)
 		}
 		f.mu.Lock()
@@ -383,5 +383,35 @@ func TestNewChecksTheConfig(t *testing.T) {
 		if _, err := New(cfg); err == nil {
 			t.Errorf("%+v: no error", cfg)
 		}
+	}
+}
+
+func TestCheckFindsTheModel(t *testing.T) {
+	models := func(ids ...string) func(w http.ResponseWriter, r *http.Request) {
+		return func(w http.ResponseWriter, r *http.Request) {
+			var data []map[string]string
+			for _, id := range ids {
+				data = append(data, map[string]string{"id": id, "object": "model"})
+			}
+			json.NewEncoder(w).Encode(map[string]any{"object": "list", "data": data})
+		}
+	}
+	f := newFake(t, models("llava:latest", "qwen2.5vl:7b"))
+	if err := f.client(t, nil).Check(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.reqs[0]; r.path != "GET /v1/models" || r.auth != "Bearer sk-secret-123" {
+		t.Fatalf("request %s auth %q", r.path, r.auth)
+	}
+	if err := f.client(t, func(c *Config) { c.Model = "llava" }).Check(context.Background()); err != nil {
+		t.Fatalf("llava = llava:latest: %v", err)
+	}
+	err := f.client(t, func(c *Config) { c.Model = "gpt-4o" }).Check(context.Background())
+	if key(err) != keyModelNotFound || !strings.Contains(err.Error(), "qwen2.5vl:7b") {
+		t.Fatalf("unknown model: %v; want %s listing the served ones", err, keyModelNotFound)
+	}
+	f = newFake(t, status(401, "no"))
+	if err := f.client(t, nil).Check(context.Background()); key(err) != keyUnauthorized || f.calls.Load() != 1 {
+		t.Fatalf("wrong key: %v after %d calls", err, f.calls.Load())
 	}
 }
