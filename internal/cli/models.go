@@ -43,7 +43,8 @@ func installModels(ctx context.Context, cfg config.Config, model, registry strin
 	if !ok {
 		return fmt.Errorf("model %q is not in the catalogue", model)
 	}
-	in := pretrained.Installer{Dir: cfg.ModelsDir, Registry: registry, Progress: stderr}
+	in := pretrained.Installer{Dir: cfg.ModelsDir, Registry: registry, Progress: stderr, Downloads: &pretrained.Downloads{}}
+	defer in.Downloads.Remove()
 	fmt.Fprintf(stderr, "installing into %s\n", cfg.ModelsDir)
 	if cfg.ORTLibrary == "" {
 		if err := in.InstallLibrary(ctx, cat.Library); err != nil {

@@ -22,6 +22,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -37,6 +38,60 @@ type Installer struct {
 	Client   *http.Client // nil = a client with a 10-minute timeout
 	Python   string       // "" = /usr/bin/python3 when present (Debian's, with python3-onnx), else python3
 	Progress io.Writer    // steps and bytes downloaded; nil = quiet
+	// Downloads, when set, keeps each tarball for the next model from the
+	// same package (the HOLO4 models share the detector's) until its Remove;
+	// nil = each install downloads and removes its own.
+	Downloads *Downloads
+}
+
+// Downloads is the tarballs one run of installs fetched, by integrity.
+type Downloads struct {
+	mu    sync.Mutex
+	paths map[string]string
+}
+
+// Remove deletes the kept tarballs.
+func (d *Downloads) Remove() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for k, p := range d.paths {
+		os.Remove(p)
+		os.Remove(filepath.Dir(p)) // only when empty
+		delete(d.paths, k)
+	}
+}
+
+// fetch is download, through the kept tarballs when there are; done
+// removes the tarball unless it is kept.
+func (in Installer) fetch(ctx context.Context, p Package) (tgz string, done func(), err error) {
+	drop := func(tgz string) func() {
+		return func() {
+			os.Remove(tgz)
+			os.Remove(filepath.Dir(tgz)) // only when empty
+		}
+	}
+	d := in.Downloads
+	if d == nil {
+		tgz, err := in.download(ctx, p)
+		if err != nil {
+			return "", nil, err
+		}
+		return tgz, drop(tgz), nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if tgz, ok := d.paths[p.Integrity]; ok {
+		in.logf("%s@%s: already downloaded", p.Name, p.Version)
+		return tgz, func() {}, nil
+	}
+	if tgz, err = in.download(ctx, p); err != nil {
+		return "", nil, err
+	}
+	if d.paths == nil {
+		d.paths = map[string]string{}
+	}
+	d.paths[p.Integrity] = tgz
+	return tgz, func() {}, nil
 }
 
 func (in Installer) logf(format string, args ...any) {
@@ -214,14 +269,11 @@ func (in Installer) TarballURL(p Package) string {
 // members named in files to their destinations, each checked against its
 // sha256 before it takes its place.
 func (in Installer) extract(ctx context.Context, p Package, files, sums map[string]string) error {
-	tgz, err := in.download(ctx, p)
+	tgz, done, err := in.fetch(ctx, p)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		os.Remove(tgz)
-		os.Remove(filepath.Dir(tgz)) // only when empty
-	}()
+	defer done()
 	f, err := os.Open(tgz)
 	if err != nil {
 		return err

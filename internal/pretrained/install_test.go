@@ -227,3 +227,31 @@ func TestCatalogueOverride(t *testing.T) {
 		}
 	}
 }
+
+// Models from one package download it once when the installs share their
+// downloads, and nothing is left once they are removed.
+func TestModelsFromOnePackageDownloadItOnce(t *testing.T) {
+	a, b := []byte("pretend onnx a"), []byte("pretend onnx b")
+	tgz := tarball(t, map[string][]byte{"package/a.onnx": a, "package/b.onnx": b})
+	pkg := &Package{Name: "ab", Version: "1.0.0", Integrity: integrity(tgz)}
+	reg := newRegistry(t, *pkg, tgz)
+	in := Installer{Dir: t.TempDir(), Registry: reg.URL, Downloads: &Downloads{}}
+	for name, data := range map[string][]byte{"a": a, "b": b} {
+		m := Model{Name: name, File: name + ".onnx", Source: pkg, Members: []Member{{Path: "package/" + name + ".onnx", SHA256: sum256(data)}}}
+		if err := in.InstallModel(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if reg.hits.Load() != 1 {
+		t.Errorf("%d downloads of the package, want 1", reg.hits.Load())
+	}
+	in.Downloads.Remove()
+	left, _ := os.ReadDir(in.Dir)
+	var names []string
+	for _, e := range left {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "a.onnx b.onnx" {
+		t.Errorf("models dir holds %v, want only a.onnx b.onnx", names)
+	}
+}
