@@ -169,6 +169,8 @@ func TestFindsTheFaceInAPortrait(t *testing.T) {
 	}{
 		{"portrait", f, portraitFace},
 		{"in a wider frame", paste(f, 900, 640, 300, 20), [4]int{portraitFace[0] + 300, portraitFace[1] + 20, portraitFace[2] + 300, portraitFace[3] + 20}},
+		// A 205 px face in a 1080p frame: 27 px of the model's 256.
+		{"in a 1080p frame", paste(f, 1920, 1080, 1200, 300), [4]int{portraitFace[0] + 1200, portraitFace[1] + 300, portraitFace[2] + 1200, portraitFace[3] + 300}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
