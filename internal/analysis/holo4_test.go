@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/cam2drive/cam2drive"
 	"github.com/cam2drive/cam2drive/internal/analysis"
+	"github.com/cam2drive/cam2drive/internal/config"
 	"github.com/cam2drive/cam2drive/internal/detect"
 	"github.com/cam2drive/cam2drive/internal/holo4"
 	"github.com/cam2drive/cam2drive/internal/store"
@@ -263,8 +265,21 @@ func TestWorkerHOLO4WithoutPoseModel(t *testing.T) {
 // car with less confidence than the white one (0.37 against 0.53 at 512
 // px): a flat, saturated yellow looked like no car to it.
 func yellowTaxiClip(t *testing.T) []byte {
+	return recoloured(t, "dog.jpg", carBox, func(c color.RGBA) bool {
+		_, s, v := holo4.HSV(c.R, c.G, c.B)
+		return s < 0.15 && v > 0.78
+	}, func(c color.RGBA) color.RGBA {
+		// Less blue, a little less green: white turns a warm yellow (hue
+		// 44°, saturation 0.55) with its shading.
+		return color.RGBA{c.R, uint8(float64(c.G) * 0.85), uint8(float64(c.B) * 0.45), 255}
+	})
+}
+
+// recoloured is a darknet picture with the pixels of rect (x0, y0, x1, y1)
+// that pass keep changed by paint, as a 3 s H.264 clip.
+func recoloured(t *testing.T, name string, rect [4]int, keep func(c color.RGBA) bool, paint func(c color.RGBA) color.RGBA) []byte {
 	t.Helper()
-	src, err := os.ReadFile("/usr/share/darknet/data/dog.jpg")
+	src, err := os.ReadFile("/usr/share/darknet/data/" + name)
 	if err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal(err, "(scripts/install-deps.sh test installs darknet)")
@@ -280,17 +295,13 @@ func yellowTaxiClip(t *testing.T) []byte {
 		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
 			r, g, b, _ := img.At(x, y).RGBA()
 			c := color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 255}
-			if x >= carBox[0] && x < carBox[2] && y >= carBox[1] && y < carBox[3] {
-				if _, s, v := holo4.HSV(c.R, c.G, c.B); s < 0.15 && v > 0.78 {
-					// Less blue, a little less green: white turns a warm
-					// yellow (hue 44°, saturation 0.55) with its shading.
-					c = color.RGBA{c.R, uint8(float64(c.G) * 0.85), uint8(float64(c.B) * 0.45), 255}
-				}
+			if keep != nil && x >= rect[0] && x < rect[2] && y >= rect[1] && y < rect[3] && keep(c) {
+				c = paint(c)
 			}
 			out.Set(x, y, c)
 		}
 	}
-	pic := filepath.Join(t.TempDir(), "taxi.png")
+	pic := filepath.Join(t.TempDir(), "pic.png")
 	f, err := os.Create(pic)
 	if err != nil {
 		t.Fatal(err)
@@ -299,7 +310,7 @@ func yellowTaxiClip(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	f.Close()
-	return ffmpeg(t, "taxi.mp4", "-loop", "1", "-framerate", "25", "-t", "3", "-i", pic,
+	return ffmpeg(t, "pic.mp4", "-loop", "1", "-framerate", "25", "-t", "3", "-i", pic,
 		"-pix_fmt", "yuv420p", "-r", "25", "-g", "25", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "15")
 }
 
@@ -385,4 +396,96 @@ func TestWorkerHOLO4RunsOnlyTheModelsNeeded(t *testing.T) {
 	if len(res.HOLO4) != 1 || res.HOLO4[0].Type != "friendly_mood" || !slices.Equal(res.Beta, []string{"friendly_mood"}) || res.Model != nil {
 		t.Errorf("without a detector: %+v (ran %v), want the happy face alone", res.HOLO4, res.Beta)
 	}
+}
+
+// realPoses opens the pose model `cam2drive models install` set up; it
+// skips when missing, except in CI.
+func realPoses(t *testing.T) detect.PoseEstimator {
+	t.Helper()
+	dir := os.Getenv("CAM2DRIVE_MODELS_DIR")
+	if dir == "" {
+		dir = config.DefaultModelsDir()
+	}
+	p, err := detect.OpenPose(detect.Config{ModelsDir: dir})
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("the pose model must run in CI: %v", err)
+		}
+		if errors.Is(err, detect.ErrUnavailable) {
+			t.Skip(err)
+		}
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+// hiVis turns a pixel fluorescent yellow-green (hue 70°, saturation 0.9),
+// its brightness following the original's shading.
+func hiVis(c color.RGBA) color.RGBA {
+	_, _, v := holo4.HSV(c.R, c.G, c.B)
+	v = 0.65 + 0.35*v
+	chroma := v * 0.9
+	m := v - chroma
+	return color.RGBA{uint8((chroma*5/6 + m) * 255), uint8(v * 255), uint8(m * 255), 255}
+}
+
+// The construction site package with the real detector and pose model, on
+// darknet's person.jpg: the woman in a blue jacket wears no hi-vis vest
+// (no_vest on her), the same picture with her jacket made fluorescent
+// yellow-green has none; the filter finds the first recording only.
+func TestHOLO4NoVestRealModels(t *testing.T) {
+	det, poses := realDetector(t), realPoses(t)
+	plain := recoloured(t, "person.jpg", [4]int{}, nil, nil)
+	jacket := [4]int{185, 110, 280, 250}
+	vest := recoloured(t, "person.jpg", jacket, func(c color.RGBA) bool {
+		h, s, _ := holo4.HSV(c.R, c.G, c.B)
+		return h >= 190 && h < 250 && s > 0.35
+	}, hiVis)
+	for _, d := range storetest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			wd := newWorld(t, d, det)
+			wd.w.Poses = poses
+			joinBeta(t, wd, "construction_site", "no_helmet", "no_vest")
+			a := wd.upload(t, clipPath, plain)
+			b := wd.upload(t, "SN/2024-03-01/001/dav/11/11.15.30-11.15.33[M][0@0][0].mp4", vest)
+			for _, r := range []cam2drive.Recording{a, b} {
+				if err := wd.analyse(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			woman := [4]float32{192.0 / 640, 100.0 / 424, 80.0 / 640, 275.0 / 424}
+			got := wd.detections(t, a, analysis.SourceHOLO4)
+			for _, g := range got {
+				t.Logf("plain: %s %s %.2f %v %v–%v", g.Type, g.Label, g.Score, g.Box, g.Start, g.End)
+			}
+			// She wears a knit beanie, no helmet: no_helmet may be said
+			// (the pose model guesses her face's keypoints from behind at
+			// about the confidence threshold), always on her.
+			vest := slices.IndexFunc(got, func(d cam2drive.Detection) bool { return d.Type == "no_vest" })
+			if vest < 0 || got[vest].Label != "person" || got[vest].Start != 0 || got[vest].End != 2500*time.Millisecond {
+				t.Errorf("plain picture: %+v, want no_vest on the woman for the whole clip", got)
+			}
+			for _, g := range got {
+				if (g.Type != "no_vest" && g.Type != "no_helmet") || analysis.IoU(f32(g.Box), woman) < 0.5 {
+					t.Errorf("plain picture: %+v, not on the woman", g)
+				}
+			}
+			if m := wd.detections(t, b, "model"); !slices.ContainsFunc(m, func(d cam2drive.Detection) bool { return d.Type == "person" }) {
+				t.Fatalf("the woman in hi-vis is not seen as a person: %+v", m)
+			}
+			for _, h := range wd.detections(t, b, analysis.SourceHOLO4) {
+				if h.Type == "no_vest" {
+					t.Errorf("in a hi-vis jacket: %+v", h)
+				}
+			}
+			if ids, total := listed(t, wd, "no_vest"); total != 1 || ids[0] != a.ID {
+				t.Errorf("detections=no_vest: %v (%d), want the plain picture's recording", ids, total)
+			}
+		})
+	}
+}
+
+func f32(b [4]float64) [4]float32 {
+	return [4]float32{float32(b[0]), float32(b[1]), float32(b[2]), float32(b[3])}
 }
