@@ -263,3 +263,59 @@ for (const lang of ['fr', 'en']) {
     }),
   );
 }
+
+test(
+  "the demo client's footage of the darknet pictures gets real detections, boxed in the player",
+  withPage(env, { locale: 'fr-FR' }, async (page, t) => {
+    if (!need(t, fs.existsSync(path.join(DARKNET, 'dog.jpg')), `no darknet pictures in ${DARKNET}`)) return;
+    const status = await env.server.api('GET', '/ai/status');
+    if (!need(t, status.available, `AI unavailable on the test server (${status.reason_code})`)) return;
+    // Four events a camera: the second of each shows the pictures when it falls by day.
+    const demo = await env.server.demo({ events: 4, ai: true });
+    const token = await env.server.tokenFor(demo.email, demo.password);
+    const org = (await env.server.api('GET', '/me', undefined, { token })).org.id;
+    const subs = (await env.server.api('GET', `/orgs/${org}/ai-subscriptions`, undefined, { token })).items;
+    assert.deepEqual(subs.map((s) => [s.status, s.camera_limit, s.cameras_used]), [['active', 6, 6]]);
+
+    // The analysis finds people, vehicles and animals in the pictures.
+    const found = await eventually(
+      async () => {
+        const out = {};
+        for (const k of ['person', 'vehicle', 'animal']) {
+          const { items } = await env.server.api('GET', `/orgs/${org}/recordings?detections=${k}&limit=50`, undefined, { token });
+          const withModel = [];
+          for (const r of items) {
+            const one = await env.server.api('GET', `/orgs/${org}/recordings/${r.id}`, undefined, { token });
+            if (one.detections.some((d) => d.type === k && d.source === 'model')) withModel.push(one);
+          }
+          assert.ok(withModel.length, `no ${k} found by the model yet`);
+          out[k] = withModel;
+        }
+        return out;
+      },
+      { timeout: 300_000, interval: 2000, message: "the demo's pictures were not analysed into person, vehicle and animal detections" },
+    );
+
+    // A demo clip with an animal, opened from its link, boxes on.
+    const clip = found.animal.find((r) => r.kind === 'clip') ?? found.animal[0];
+    await env.server.api('PATCH', '/me/preferences', { language: 'fr' }, { token });
+    await loginAPI(page, env.server, demo, `/recordings?event=${clip.id}`);
+    await tid(page, 'player').and(page.locator(`[data-id="${clip.id}"]`)).waitFor();
+    await tid(page, 'player-menu').click();
+    await tid(page, 'player-boxes').click();
+    await page.keyboard.press('Escape');
+    const first = clip.detections.find((d) => d.type === 'animal' && d.source === 'model');
+    if (clip.kind === 'clip') {
+      await tid(page, 'player-video').evaluate(async (v, s) => {
+        if (v.readyState < 1) await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
+        v.pause();
+        v.currentTime = s;
+        await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+      }, (first.start_offset_ms + 100) / 1000);
+    }
+    await tid(page, 'detection-box').and(page.locator('[data-type="animal"]')).first().waitFor();
+    await page.evaluate(() => document.activeElement?.blur());
+    await page.mouse.move(0, 0);
+    await screenshot(page, 'ai-detections-demo-fr.png');
+  }),
+);
