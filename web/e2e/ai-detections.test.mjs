@@ -214,6 +214,8 @@ for (const lang of ['fr', 'en']) {
       await tid(page, 'player-menu').click();
       await expectText(tid(page, 'player-boxes'), words.boxes);
       await tid(page, 'player-boxes').click();
+      await expectText(tid(page, 'player-boxes').locator('xpath=.').and(page.locator('[data-on="true"]')), words.boxes);
+      await screenshot(page, `ai-detections-menu-${lang}.png`);
       await page.keyboard.press('Escape');
       await video.evaluate(async (v) => {
         v.pause();
