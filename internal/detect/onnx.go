@@ -17,12 +17,12 @@ import (
 type Config struct {
 	ModelsDir  string  // where `cam2drive models install` put the library and models
 	Library    string  // libonnxruntime.so; "" = the one in ModelsDir
-	Model      string  // catalogue name; "" = the catalogue's default detector
+	Model      string  // catalogue name; "" = the catalogue's default detector (OpenPose, OpenFaces: its model of that task)
 	Threads    int     // intra-op threads per session; 0 = 1
 	Sessions   int     // frames run at once (one session each); 0 = 1
-	Threshold  float32 // minimum score; 0 = 0.3
-	NMS        float32 // IoU above which a box of the same class is a duplicate; 0 = 0.5
-	MaxObjects int     // per frame; 0 = 100
+	Threshold  float32 // minimum score; 0 = 0.3 (faces: 0.7)
+	NMS        float32 // IoU above which a box of the same class is a duplicate; 0 = 0.5 (faces: 0.3)
+	MaxObjects int     // per frame (objects, poses, faces); 0 = 100
 }
 
 // InstallHint is the command that fills a models dir.
