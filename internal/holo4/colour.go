@@ -177,3 +177,20 @@ func bounds(pts []point) image.Rectangle {
 	}
 	return image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1)), int(math.Ceil(y1)))
 }
+
+// A frame with less than MonoMaxShare of its pixels coloured (saturation ≥
+// 0.15) is black and white: a camera's infrared night mode. The rules that
+// judge colours (helmet, vest, taxi) decide nothing on it rather than flag
+// every person or miss every taxi.
+const MonoMaxShare = 0.01
+
+// monochrome tells whether f is black and white.
+func monochrome(f detect.Frame) bool {
+	s := classify(f, image.Rect(0, 0, f.W, f.H), nil, func(p pixel) string {
+		if p.S >= 0.15 {
+			return "colour"
+		}
+		return ""
+	})
+	return s.n > 0 && s.frac("colour") < MonoMaxShare
+}

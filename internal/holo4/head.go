@@ -198,6 +198,9 @@ func checkHelmet(f detect.Frame, h head, rider bool) helmetCheck {
 // helmet colour mass. The score is the head keypoints' confidence, less as
 // helmet colour approaches the threshold.
 func NoHelmet(s Scene) []Hit {
+	if monochrome(s.Frame) {
+		return nil
+	}
 	var out []Hit
 	for _, p := range s.Poses {
 		h, ok := headOf(s.Frame, p)
@@ -220,6 +223,9 @@ const RideOverlap = 0.2
 // NoHelmetTwoWheeler (urban) finds riders of a motorcycle or a bicycle
 // without a helmet: the head analysis of NoHelmet, for people on one.
 func NoHelmetTwoWheeler(s Scene) []Hit {
+	if monochrome(s.Frame) {
+		return nil
+	}
 	var out []Hit
 	for _, p := range s.Poses {
 		bike, ok := ridden(s.Objects, p.Person.Box)

@@ -379,3 +379,31 @@ func TestEveryAlgorithmHasARule(t *testing.T) {
 		t.Error("a rule for a basic type")
 	}
 }
+
+// greyed is f in black and white, as a camera in infrared night mode sees it.
+func greyed(f canvas) canvas {
+	g := newCanvas(f.W, f.H, [3]uint8{})
+	for i := 0; i < len(f.RGB); i += 3 {
+		l := uint8((299*int(f.RGB[i]) + 587*int(f.RGB[i+1]) + 114*int(f.RGB[i+2])) / 1000)
+		g.RGB[i], g.RGB[i+1], g.RGB[i+2] = l, l, l
+	}
+	return g
+}
+
+// At night in infrared the colour rules decide nothing: every person would
+// lack a vest and a helmet.
+func TestColourRulesSkipBlackAndWhite(t *testing.T) {
+	night := scene(greyed(paintPerson(hair, darkShirt)), standing(0.8))
+	for name, rule := range map[string]func(Scene) []Hit{"no_helmet": NoHelmet, "no_vest": NoVest} {
+		if got := rule(night); len(got) != 0 {
+			t.Errorf("%s at night: %+v", name, got)
+		}
+	}
+	day := scene(paintPerson(hair, darkShirt), standing(0.8))
+	if len(NoHelmet(day)) != 1 || len(NoVest(day)) != 1 {
+		t.Error("the same scene in colour is not judged")
+	}
+	if !monochrome(greyed(paintPerson(hair, darkShirt)).Frame) || monochrome(paintPerson(hair, darkShirt).Frame) {
+		t.Error("monochrome mistakes colour for black and white")
+	}
+}

@@ -43,6 +43,9 @@ func bodyHue(p pixel) string {
 // The score is the detector's, times the yellow share of the coloured
 // pixels.
 func YellowTaxi(s Scene) []Hit {
+	if monochrome(s.Frame) {
+		return nil
+	}
 	var out []Hit
 	for _, o := range s.Objects {
 		if o.Class != TaxiClass {

@@ -64,6 +64,9 @@ func torso(f detect.Frame, p detect.Pose) ([]point, float64, bool) {
 // VestMinShare of hi-vis colours. The score is the torso keypoints'
 // confidence, less as hi-vis colour approaches the threshold.
 func NoVest(s Scene) []Hit {
+	if monochrome(s.Frame) {
+		return nil
+	}
 	var out []Hit
 	for _, p := range s.Poses {
 		q, conf, ok := torso(s.Frame, p)
