@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"slices"
 	"sync"
 	"time"
 )
@@ -97,6 +98,7 @@ type avWorker struct {
 	in   io.WriteCloser
 	out  *json.Decoder
 	uses int
+	kept string // the file it described last, kept open for its render
 }
 
 // Close stops the idle workers.
@@ -120,7 +122,11 @@ func (p *AVPool) call(ctx context.Context, req AVRequest, timeout time.Duration)
 		return AVReply{}, ctx.Err()
 	}
 	defer func() { <-p.slot }()
-	w, err := p.take()
+	want := req.Inspect
+	if req.Render != nil {
+		want = req.Render.In
+	}
+	w, err := p.take(want)
 	if err != nil {
 		return AVReply{}, err
 	}
@@ -129,15 +135,24 @@ func (p *AVPool) call(ctx context.Context, req AVRequest, timeout time.Duration)
 		w.stop()
 		return AVReply{}, err
 	}
+	w.kept = req.Inspect
 	p.give(w)
 	return reply, nil
 }
 
-func (p *AVPool) take() (*avWorker, error) {
+// take returns an idle worker, or a new one. It picks the worker that
+// keeps file open (a render then skips reading the streams again), else
+// one that keeps nothing, else the one idle longest: a description kept
+// for a render about to come is taken last.
+func (p *AVPool) take(file string) (*avWorker, error) {
 	p.mu.Lock()
 	if n := len(p.idle); n > 0 {
-		w := p.idle[n-1]
-		p.idle = p.idle[:n-1]
+		i := slices.IndexFunc(p.idle, func(w *avWorker) bool { return w.kept == file })
+		if i < 0 {
+			i = max(0, slices.IndexFunc(p.idle, func(w *avWorker) bool { return w.kept == "" }))
+		}
+		w := p.idle[i]
+		p.idle = append(p.idle[:i], p.idle[i+1:]...)
 		p.mu.Unlock()
 		return w, nil
 	}

@@ -52,9 +52,10 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// testTools are the media tools as serve has them, with AV workers.
+// testTools are the media tools as serve has them with its default
+// --workers 4: AV workers, two more than the jobs at once.
 func testTools(t testing.TB) media.Tools {
-	pool := media.SelfAVPool(2)
+	pool := media.SelfAVPool(4 + 2)
 	if pool == nil {
 		t.Fatal("this test binary cannot start AV workers")
 	}

@@ -27,14 +27,12 @@ static void seterr(char *err, int errlen, const char *what, int code) {
 
 // open_input opens a local file only: a crafted playlist must not make the
 // worker fetch URLs or read other files.
-static int open_input(const char *in, int genpts, AVFormatContext **out, char *err, int errlen) {
+static int open_input(const char *in, AVFormatContext **out, char *err, int errlen) {
 	AVFormatContext *fc = avformat_alloc_context();
 	if (!fc) {
 		snprintf(err, errlen, "out of memory");
 		return -C2D_ERR_OUTPUT;
 	}
-	if (genpts)
-		fc->flags |= AVFMT_FLAG_GENPTS;
 	AVDictionary *opts = NULL;
 	av_dict_set(&opts, "protocol_whitelist", "file", 0);
 	int r = avformat_open_input(&fc, in, NULL, &opts);
@@ -57,12 +55,36 @@ static int is_video(const AVStream *s) {
 	       !(s->disposition & AV_DISPOSITION_ATTACHED_PIC);
 }
 
-int c2d_inspect(const char *in, c2d_info *o, char *err, int errlen) {
-	memset(o, 0, sizeof *o);
+struct c2d_input {
 	AVFormatContext *fc;
-	int r = open_input(in, 0, &fc, err, errlen);
-	if (r)
+};
+
+int c2d_open(const char *in, c2d_input **out, char *err, int errlen) {
+	*out = NULL;
+	c2d_input *ci = av_mallocz(sizeof *ci);
+	if (!ci) {
+		snprintf(err, errlen, "out of memory");
+		return -C2D_ERR_OUTPUT;
+	}
+	int r = open_input(in, &ci->fc, err, errlen);
+	if (r) {
+		av_free(ci);
 		return r;
+	}
+	*out = ci;
+	return 0;
+}
+
+void c2d_close(c2d_input *ci) {
+	if (!ci)
+		return;
+	avformat_close_input(&ci->fc);
+	av_free(ci);
+}
+
+void c2d_describe(const c2d_input *ci, c2d_info *o) {
+	memset(o, 0, sizeof *o);
+	const AVFormatContext *fc = ci->fc;
 	av_strlcpy(o->format, fc->iformat->name, sizeof o->format);
 	if (fc->duration > 0 && fc->duration != AV_NOPTS_VALUE)
 		o->duration_ms = fc->duration / 1000;
@@ -80,8 +102,6 @@ int c2d_inspect(const char *in, c2d_info *o, char *err, int errlen) {
 			av_strlcpy(o->audio, avcodec_get_name(cp->codec_id), sizeof o->audio);
 		}
 	}
-	avformat_close_input(&fc);
-	return 0;
 }
 
 // picture is an output JPEG: one frame, or a strip of frames side by side.
@@ -251,23 +271,39 @@ static int fill(target *t, const AVFrame *f) {
 	return r;
 }
 
+// wanted says whether target t takes its picture now: before `at`, or at
+// the end (pkt NULL).
+static int wanted(const target *t, int64_t at, const AVPacket *pkt) { return !t->done && (!pkt || t->at < at); }
+
+// decode_for decodes pkt for the targets that take it now. Only the poster
+// is seen large: for the strip's and thumbnail's small pictures the
+// deblocking filter changes nothing visible and costs a fifth of a decode.
+static const AVFrame *decode_for(picker *pk, const AVPacket *pkt, int64_t at, const AVPacket *next) {
+	int poster = 0;
+	for (int i = 0; i < pk->n; i++)
+		if (wanted(&pk->t[i], at, next) && pk->t[i].also)
+			poster = 1;
+	pk->dec.dc->skip_loop_filter = poster ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+	return decode(&pk->dec, pkt);
+}
+
 // settle gives the targets before `at` the last key frame, or the one at
 // `at` (pkt) when there was none before or it gave no picture.
 static int settle(picker *pk, int64_t at, const AVPacket *pkt) {
 	for (int i = 0; i < pk->n; i++) {
 		target *t = &pk->t[i];
-		if (t->done || (pkt && t->at >= at))
+		if (!wanted(t, at, pkt))
 			continue;
 		const AVFrame *f = NULL;
 		if (pk->last) {
 			if (!pk->last_decoded) {
-				pk->last_pic = decode(&pk->dec, pk->last);
+				pk->last_pic = decode_for(pk, pk->last, at, pkt);
 				pk->last_decoded = 1;
 			}
 			f = pk->last_pic;
 		}
 		if (!f && pkt) {
-			f = decode(&pk->dec, pkt);
+			f = decode_for(pk, pkt, at, pkt);
 			pk->last_pic = NULL; // the decoder's frame now holds pkt's picture
 			pk->last_decoded = 0;
 		}
@@ -424,16 +460,16 @@ static int setup_pictures(picker *pk, picture *poster, picture *thumb, picture *
 	return 0;
 }
 
-int c2d_render(const c2d_plan *p, char *err, int errlen) {
+int c2d_render(c2d_input *ci, const c2d_plan *p, char *err, int errlen) {
 	if (p->strip_frames < 1 || p->strip_frames > MAX_STRIP) {
 		snprintf(err, errlen, "strip of %d frames", p->strip_frames);
 		return -C2D_ERR_OUTPUT;
 	}
 	int remux = p->media && p->media[0];
-	AVFormatContext *fc = NULL;
-	int ret = open_input(p->in, remux, &fc, err, errlen);
-	if (ret)
-		return ret;
+	AVFormatContext *fc = ci->fc;
+	if (remux)
+		fc->flags |= AVFMT_FLAG_GENPTS; // read by av_read_frame, not by the open
+	int ret = 0;
 	picker pk = {0};
 	picture poster = {0}, thumb = {0}, strip = {0};
 	muxer m = {0};
@@ -517,6 +553,5 @@ out:
 	free_picture(&poster);
 	free_picture(&thumb);
 	free_picture(&strip);
-	avformat_close_input(&fc);
 	return ret;
 }

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -34,15 +35,43 @@ func reply(rc C.int, errBuf []C.char) media.AVReply {
 	return media.AVReply{Fault: faults[-rc], Err: C.GoString(&errBuf[0])}
 }
 
-// Inspect describes the file at in (an FFmpeg URL: "file:/path").
-func Inspect(in string) media.AVReply {
-	cin := C.CString(in)
-	defer C.free(unsafe.Pointer(cin))
-	var info C.c2d_info
-	errBuf := make([]C.char, 512)
-	if r := reply(C.c2d_inspect(cin, &info, &errBuf[0], C.int(len(errBuf))), errBuf); r.Fault != "" {
-		return r
+// input is a file opened and its streams read, kept by the worker between
+// a description and the render that usually follows it for the same file.
+type input struct {
+	c    *C.c2d_input
+	url  string
+	file os.FileInfo // what was opened, so a file put in its place since is opened anew
+}
+
+func open(url string) (*input, media.AVReply) {
+	st, err := os.Stat(strings.TrimPrefix(url, "file:"))
+	if err != nil {
+		return nil, media.AVReply{Fault: "unreadable", Err: err.Error()}
 	}
+	cin := C.CString(url)
+	defer C.free(unsafe.Pointer(cin))
+	errBuf := make([]C.char, 512)
+	in := &input{url: url, file: st}
+	if r := reply(C.c2d_open(cin, &in.c, &errBuf[0], C.int(len(errBuf))), errBuf); r.Fault != "" {
+		return nil, r
+	}
+	return in, media.AVReply{}
+}
+
+func (in *input) close() { C.c2d_close(in.c) }
+
+// same says whether the file at url is still the one in describes.
+func (in *input) same(url string) bool {
+	if in == nil || in.url != url {
+		return false
+	}
+	st, err := os.Stat(strings.TrimPrefix(url, "file:"))
+	return err == nil && os.SameFile(st, in.file) && st.Size() == in.file.Size() && st.ModTime().Equal(in.file.ModTime())
+}
+
+func (in *input) describe() media.AVReply {
+	var info C.c2d_info
+	C.c2d_describe(in.c, &info)
 	return media.AVReply{Info: &media.Info{
 		Format: C.GoString(&info.format[0]), Duration: time.Duration(info.duration_ms) * time.Millisecond,
 		Codec: C.GoString(&info.codec[0]), PixFmt: C.GoString(&info.pix_fmt[0]),
@@ -50,8 +79,8 @@ func Inspect(in string) media.AVReply {
 	}}
 }
 
-// Render makes the playable copy (when p.Media is set) and the pictures.
-func Render(p *media.AVPlan) media.AVReply {
+// render makes the playable copy (when p.Media is set) and the pictures.
+func (in *input) render(p *media.AVPlan) media.AVReply {
 	var strs []*C.char
 	cstr := func(s string) *C.char {
 		if s == "" {
@@ -67,14 +96,74 @@ func Render(p *media.AVPlan) media.AVReply {
 		}
 	}()
 	cp := C.c2d_plan{
-		in: cstr(p.In), media: cstr(p.Media), hvc1: cbool(p.HVC1), audio_copy: cbool(p.AudioCopy),
+		media: cstr(p.Media), hvc1: cbool(p.HVC1), audio_copy: cbool(p.AudioCopy),
 		thumb: cstr(p.Thumb), poster: cstr(p.Poster), strip: cstr(p.Strip), duration_ms: C.int64_t(p.DurationMS),
 		thumb_width: C.int(p.ThumbWidth), poster_max_width: C.int(p.PosterMaxWidth),
 		strip_frames: C.int(p.StripFrames), strip_width: C.int(p.StripWidth), strip_height: C.int(p.StripHeight),
 		thumb_q: 5, poster_q: 3, strip_q: 5, // as the command line's -q:v
 	}
 	errBuf := make([]C.char, 512)
-	return reply(C.c2d_render(&cp, &errBuf[0], C.int(len(errBuf))), errBuf)
+	return reply(C.c2d_render(in.c, &cp, &errBuf[0], C.int(len(errBuf))), errBuf)
+}
+
+// Inspect describes the file at url (an FFmpeg URL: "file:/path").
+func Inspect(url string) media.AVReply {
+	in, r := open(url)
+	if in == nil {
+		return r
+	}
+	defer in.close()
+	return in.describe()
+}
+
+// Render makes the playable copy (when p.Media is set) and the pictures.
+func Render(p *media.AVPlan) media.AVReply {
+	in, r := open(p.In)
+	if in == nil {
+		return r
+	}
+	defer in.close()
+	return in.render(p)
+}
+
+// server answers a worker's requests. It keeps the input a description
+// opened: the pipeline renders the file it has just described, and for
+// MPEG-PS reading the streams again would cost as much as the render.
+type server struct {
+	kept *input
+}
+
+func (s *server) drop() {
+	if s.kept != nil {
+		s.kept.close()
+		s.kept = nil
+	}
+}
+
+func (s *server) inspect(url string) media.AVReply {
+	s.drop()
+	in, r := open(url)
+	if in == nil {
+		return r
+	}
+	s.kept = in
+	return in.describe()
+}
+
+func (s *server) render(p *media.AVPlan) media.AVReply {
+	in := s.kept
+	s.kept = nil
+	if !in.same(p.In) {
+		if in != nil {
+			in.close()
+		}
+		var r media.AVReply
+		if in, r = open(p.In); in == nil {
+			return r
+		}
+	}
+	defer in.close()
+	return in.render(p)
 }
 
 func cbool(b bool) C.int {
@@ -91,6 +180,8 @@ func Serve(in io.Reader, out io.Writer) error {
 		return err
 	}
 	dec := json.NewDecoder(bufio.NewReader(in))
+	var s server
+	defer s.drop()
 	for {
 		var req media.AVRequest
 		if err := dec.Decode(&req); err == io.EOF {
@@ -101,9 +192,9 @@ func Serve(in io.Reader, out io.Writer) error {
 		var r media.AVReply
 		switch {
 		case req.Render != nil:
-			r = Render(req.Render)
+			r = s.render(req.Render)
 		case req.Inspect != "":
-			r = Inspect(req.Inspect)
+			r = s.inspect(req.Inspect)
 		default:
 			r = media.AVReply{Fault: "output", Err: "empty request"}
 		}

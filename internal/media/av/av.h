@@ -15,7 +15,6 @@ typedef struct {
 } c2d_info;
 
 typedef struct {
-	const char *in;
 	const char *media;  // playable MP4 to write (stream copy); NULL or "" for none
 	int hvc1;           // tag H.265 hvc1
 	int audio_copy;     // copy the first audio stream (AAC, MP3)
@@ -35,9 +34,17 @@ enum {
 	C2D_ERR_OUTPUT = 4,     // writing an output failed (disk)
 };
 
+// c2d_input is a file opened and its streams read: what a description
+// costs (for MPEG-PS, most of the work), done once for describe and render.
+typedef struct c2d_input c2d_input;
+
 // c2d_quiet keeps the libraries' messages to errors, as ffmpeg -v error.
 void c2d_quiet(void);
-int c2d_inspect(const char *in, c2d_info *out, char *err, int errlen);
-int c2d_render(const c2d_plan *p, char *err, int errlen);
+int c2d_open(const char *in, c2d_input **out, char *err, int errlen);
+void c2d_describe(const c2d_input *in, c2d_info *out);
+// c2d_render reads in to its end (or until the pictures are done when no
+// copy is asked): an input is rendered once, then closed.
+int c2d_render(c2d_input *in, const c2d_plan *p, char *err, int errlen);
+void c2d_close(c2d_input *in);
 
 #endif

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"image/jpeg"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -228,4 +229,69 @@ func TestPoolRendersThroughWorkersAndSurvivesACrash(t *testing.T) {
 	exec.Command("pkill", "-f", "-KILL", "^"+exe+"$").Run() //nolint:errcheck // none may be left
 	render()
 	render()
+}
+
+// A worker keeps the file it described open for the render that follows;
+// a file put in its place since is read anew, not the one kept.
+func TestServeRendersTheFileThereNotTheOneKept(t *testing.T) {
+	small := clip(t, "small.ps", "-c:v", "libx264", "-preset", "ultrafast", "-an", "-f", "mpeg")
+	big := filepath.Join(t.TempDir(), "big.ps")
+	if o, err := exec.Command("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25", "-t", "3", "-pix_fmt", "yuv420p",
+		"-c:v", "libx264", "-preset", "ultrafast", "-f", "mpeg", big).CombinedOutput(); err != nil {
+		t.Fatal(err, string(o))
+	}
+	in := filepath.Join(t.TempDir(), "original")
+	link := func(src string) {
+		t.Helper()
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmp := in + ".new"
+		if err := os.WriteFile(tmp, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reqR, reqW := io.Pipe()
+	repR, repW := io.Pipe()
+	go av.Serve(reqR, repW) //nolint:errcheck // ends with the pipe
+	t.Cleanup(func() { reqW.Close() })
+	enc, dec := json.NewEncoder(reqW), json.NewDecoder(repR)
+	ask := func(req media.AVRequest) media.AVReply {
+		t.Helper()
+		if err := enc.Encode(req); err != nil {
+			t.Fatal(err)
+		}
+		var r media.AVReply
+		if err := dec.Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	var hello media.AVReply
+	if err := dec.Decode(&hello); err != nil || !hello.Ready {
+		t.Fatalf("first line %+v %v, want ready", hello, err)
+	}
+	for _, c := range []struct {
+		described, rendered string
+		width               int
+	}{{small, small, 640}, {small, big, 1280}} {
+		link(c.described)
+		if r := ask(media.AVRequest{Inspect: "file:" + in}); r.Info == nil || r.Info.Width != 640 {
+			t.Fatalf("inspect: %+v", r)
+		}
+		if c.rendered != c.described {
+			link(c.rendered)
+		}
+		dir := t.TempDir()
+		if r := ask(media.AVRequest{Render: plan(dir, in, true)}); r.Fault != "" {
+			t.Fatalf("render: %s %s", r.Fault, r.Err)
+		}
+		if w := ffprobe(t, filepath.Join(dir, "play.mp4")).Streams[0].Width; w != c.width {
+			t.Errorf("rendered %s after describing %s: %d wide, want %d", filepath.Base(c.rendered), filepath.Base(c.described), w, c.width)
+		}
+	}
 }
