@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -269,20 +268,14 @@ func source(r cam2drive.Recording) string {
 // ReasonMediaMissing: the media to analyse is gone from storage.
 const ReasonMediaMissing = "media_missing"
 
-// fetch copies an object to a local file for ffmpeg.
+// fetch puts an object in a local file for ffmpeg.
 func (w *Worker) fetch(ctx context.Context, key, dst string) error {
-	rc, err := w.Blobs.Open(ctx, key, 0, -1)
+	err := blob.ToFile(ctx, w.Blobs, key, dst)
 	if errors.Is(err, blob.ErrNotFound) {
 		return &media.Error{Key: ReasonMediaMissing, Err: fmt.Errorf("%s is missing from storage", key)}
 	}
 	if err != nil {
-		return fmt.Errorf("open %s: %w", key, err)
+		return fmt.Errorf("fetch %s: %w", key, err)
 	}
-	defer rc.Close()
-	f, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(f, rc)
-	return errors.Join(err, f.Close())
+	return nil
 }

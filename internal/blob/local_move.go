@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -46,4 +47,54 @@ func (l *Local) MoveFile(ctx context.Context, key, path string) error {
 			return fmt.Errorf("blob: move %q: %w", key, err)
 		}
 	}
+}
+
+// LinkFile gives the object at key a second name, path, when both are on
+// the store's file system: a job reads the object without copying it. The
+// store never writes an object in place (it publishes a new file), so what
+// path names does not change under the reader. On another file system, or
+// one without hard links, it copies. ErrNotFound when key is absent.
+func (l *Local) LinkFile(ctx context.Context, key, path string) error {
+	src, err := l.path(key)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("blob: link %q: %w", key, err)
+	}
+	if fi, err := os.Stat(src); notExist(err) || (err == nil && !fi.Mode().IsRegular()) {
+		return fmt.Errorf("blob: link %q: %w", key, ErrNotFound)
+	}
+	err = os.Link(src, path)
+	if err == nil || !(errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EMLINK)) {
+		if notExist(err) {
+			return fmt.Errorf("blob: link %q: %w", key, ErrNotFound) // deleted meanwhile
+		}
+		return err
+	}
+	return copyTo(ctx, l, key, path)
+}
+
+// ToFile puts the object at key in a new local file at path, for tools
+// that read files (ffmpeg): the local store links it, others copy it.
+// ErrNotFound when key is absent.
+func ToFile(ctx context.Context, s Store, key, path string) error {
+	if l, ok := s.(*Local); ok {
+		return l.LinkFile(ctx, key, path)
+	}
+	return copyTo(ctx, s, key, path)
+}
+
+func copyTo(ctx context.Context, s Store, key, path string) error {
+	rc, err := s.Open(ctx, key, 0, -1)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(f, rc)
+	return errors.Join(err, f.Close())
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path"
@@ -110,22 +109,16 @@ func (w *ProcessWorker) clip(ctx context.Context, r *cam2drive.Recording, m medi
 	return nil
 }
 
-// fetch copies an object to a local file, for the tools.
+// fetch puts an object in a local file, for the tools.
 func (w *ProcessWorker) fetch(ctx context.Context, key, dst string) error {
-	rc, err := w.Blobs.Open(ctx, key, 0, -1)
+	err := blob.ToFile(ctx, w.Blobs, key, dst)
 	if errors.Is(err, blob.ErrNotFound) {
 		return &media.Error{Key: ReasonOriginalMissing, Err: errNoOriginal}
 	}
 	if err != nil {
-		return fmt.Errorf("open %s: %w", key, err)
+		return fmt.Errorf("fetch %s: %w", key, err)
 	}
-	defer rc.Close()
-	f, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(f, rc)
-	return errors.Join(err, f.Close())
+	return nil
 }
 
 // mover is a store that can take a local file by renaming it (the local

@@ -35,6 +35,9 @@ static int open_input(const char *in, AVFormatContext **out, char *err, int errl
 	}
 	AVDictionary *opts = NULL;
 	av_dict_set(&opts, "protocol_whitelist", "file", 0);
+	// The frame rate is not needed (timestamps are copied): reading twenty
+	// frames of MPEG-PS to guess it would cost more than the copy.
+	fc->fps_probe_size = 0;
 	int r = avformat_open_input(&fc, in, NULL, &opts);
 	av_dict_free(&opts);
 	if (r < 0) {
