@@ -93,10 +93,18 @@ type Plan struct {
 	Safe bool
 }
 
+// PosterAt is where in a clip of duration d the poster (and the list
+// thumbnail) is taken: at the strip's third frame, 2/5 of the clip —
+// recorders start clips several seconds before the event, and the AV
+// worker decodes that key frame once for both.
+func PosterAt(d time.Duration) time.Duration { return d * posterSlot / StripFrames }
+
+const posterSlot = 2
+
 // RenderArgs is the ffmpeg command line for a plan. Pictures come from
 // their own inputs that decode key frames only (-skip_frame nokey, one
-// thread): the poster from a seek to a third of the clip (recorders start
-// clips before the event), the strip from evenly spaced key frames.
+// thread): the poster from a seek to PosterAt, the strip from evenly
+// spaced key frames.
 func RenderArgs(p Plan) []string {
 	args := []string{"-nostdin", "-hide_banner", "-v", "error", "-y", "-filter_complex_threads", "1"}
 	var graph []string
@@ -111,7 +119,7 @@ func RenderArgs(p Plan) []string {
 		media = input("-fflags", "+genpts")
 	}
 	graph = append(graph, stripGraph(p, input)...)
-	poster := input(pictureOpts(p, p.Duration/3)...)
+	poster := input(pictureOpts(p, PosterAt(p.Duration))...)
 	graph = append(graph, fmt.Sprintf("[%d:v:0]select='eq(n\\,0)',setpts=0,split[p0][p1]", poster),
 		fmt.Sprintf("[p0]scale='min(%d,iw)':-2[poster]", PosterMaxWidth),
 		fmt.Sprintf("[p1]scale=%d:-2[thumb]", ThumbWidth))

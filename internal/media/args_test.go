@@ -75,8 +75,8 @@ func TestRenderArgsRemuxAndPicturesInOneRun(t *testing.T) {
 			t.Errorf("picture input %q must decode key frames only, on one thread", in)
 		}
 	}
-	// The poster seeks to a third, before -i, to the key frame at or before.
-	if i := slices.Index(ins[2], "-ss"); i < 0 || ins[2][i+1] != "10.000" || !slices.Contains(ins[2], "-noaccurate_seek") {
+	// The poster seeks to 2/5 (the strip's third frame), before -i, to the key frame at or before.
+	if i := slices.Index(ins[2], "-ss"); i < 0 || ins[2][i+1] != "12.000" || !slices.Contains(ins[2], "-noaccurate_seek") {
 		t.Errorf("poster input %q", ins[2])
 	}
 	line := strings.Join(args, " ")

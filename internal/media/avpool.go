@@ -49,6 +49,7 @@ type AVPlan struct {
 	Poster         string `json:"poster"`
 	Strip          string `json:"strip"`
 	DurationMS     int64  `json:"duration_ms"`
+	PosterMS       int64  `json:"poster_ms"` // where the poster is taken (PosterAt)
 	ThumbWidth     int    `json:"thumb_width"`
 	PosterMaxWidth int    `json:"poster_max_width"`
 	StripFrames    int    `json:"strip_frames"`
@@ -269,7 +270,7 @@ func (p *AVPool) avInspect(ctx context.Context, path string, timeout time.Durati
 // avRender runs a stream-copy plan with the AV worker.
 func (p *AVPool) avRender(ctx context.Context, pl Plan, timeout time.Duration) error {
 	ap := &AVPlan{In: "file:" + pl.In, HVC1: pl.Playback.HVC1, AudioCopy: pl.Playback.Audio == AudioCopy,
-		Thumb: pl.Thumb, Poster: pl.Poster, Strip: pl.Strip, DurationMS: pl.Duration.Milliseconds(),
+		Thumb: pl.Thumb, Poster: pl.Poster, Strip: pl.Strip, DurationMS: pl.Duration.Milliseconds(), PosterMS: PosterAt(pl.Duration).Milliseconds(),
 		ThumbWidth: ThumbWidth, PosterMaxWidth: PosterMaxWidth, StripFrames: StripFrames, StripWidth: StripWidth}
 	if pl.Width > 0 && pl.Height > 0 {
 		ap.StripHeight = max(2, (StripWidth*pl.Height/pl.Width+1)/2*2)

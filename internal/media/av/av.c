@@ -244,8 +244,9 @@ static const AVFrame *decode(decoder *d, const AVPacket *pkt) {
 }
 
 // The pictures' targets: strip slot k at k × duration / slots, the poster
-// (and thumbnail) at a third of the clip. Each takes the last key frame at
-// or before its time, or the first one after when there is none before.
+// (and thumbnail) at the plan's poster time (one of the strip's, so one
+// decode serves both). Each takes the last key frame at or before its
+// time, or the first one after when there is none before.
 typedef struct {
 	int64_t at;  // in the video stream's time base, from its start
 	picture *pic;
@@ -458,7 +459,7 @@ static int setup_pictures(picker *pk, picture *poster, picture *thumb, picture *
 	AVRational ms = {1, 1000};
 	for (int k = 0; k < p->strip_frames; k++)
 		pk->t[pk->n++] = (target){.at = av_rescale_q(p->duration_ms * k / p->strip_frames, ms, vs->time_base), .pic = strip, .slot = k};
-	pk->t[pk->n++] = (target){.at = av_rescale_q(p->duration_ms / 3, ms, vs->time_base), .pic = poster, .also = thumb};
+	pk->t[pk->n++] = (target){.at = av_rescale_q(p->poster_ms, ms, vs->time_base), .pic = poster, .also = thumb};
 	pk->pending = pk->n;
 	return 0;
 }

@@ -97,7 +97,7 @@ func (in *input) render(p *media.AVPlan) media.AVReply {
 	}()
 	cp := C.c2d_plan{
 		media: cstr(p.Media), hvc1: cbool(p.HVC1), audio_copy: cbool(p.AudioCopy),
-		thumb: cstr(p.Thumb), poster: cstr(p.Poster), strip: cstr(p.Strip), duration_ms: C.int64_t(p.DurationMS),
+		thumb: cstr(p.Thumb), poster: cstr(p.Poster), strip: cstr(p.Strip), duration_ms: C.int64_t(p.DurationMS), poster_ms: C.int64_t(p.PosterMS),
 		thumb_width: C.int(p.ThumbWidth), poster_max_width: C.int(p.PosterMaxWidth),
 		strip_frames: C.int(p.StripFrames), strip_width: C.int(p.StripWidth), strip_height: C.int(p.StripHeight),
 		thumb_q: 5, poster_q: 3, strip_q: 5, // as the command line's -q:v

@@ -19,7 +19,8 @@ typedef struct {
 	int hvc1;           // tag H.265 hvc1
 	int audio_copy;     // copy the first audio stream (AAC, MP3)
 	const char *thumb, *poster, *strip;
-	int64_t duration_ms; // spaces the strip and places the poster
+	int64_t duration_ms; // spaces the strip
+	int64_t poster_ms;   // where the poster and thumbnail are taken
 	int thumb_width, poster_max_width;
 	int strip_frames, strip_width, strip_height;
 	int thumb_q, poster_q, strip_q; // JPEG qscale, as ffmpeg's -q:v

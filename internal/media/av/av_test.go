@@ -79,7 +79,7 @@ func jpegSize(t *testing.T, path string) (int, int) {
 
 func plan(dir, in string, remux bool) *media.AVPlan {
 	p := &media.AVPlan{In: "file:" + in, Thumb: filepath.Join(dir, "t.jpg"), Poster: filepath.Join(dir, "p.jpg"), Strip: filepath.Join(dir, "s.jpg"),
-		DurationMS: 6000, ThumbWidth: 320, PosterMaxWidth: 1920, StripFrames: 5, StripWidth: 160, StripHeight: 90}
+		DurationMS: 6000, PosterMS: 2400, ThumbWidth: 320, PosterMaxWidth: 1920, StripFrames: 5, StripWidth: 160, StripHeight: 90}
 	if remux {
 		p.Media = "file:" + filepath.Join(dir, "play.mp4")
 	}
