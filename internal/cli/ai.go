@@ -4,11 +4,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/cam2drive/cam2drive"
 	"github.com/cam2drive/cam2drive/internal/analysis"
+	"github.com/cam2drive/cam2drive/internal/clip"
 	"github.com/cam2drive/cam2drive/internal/detect"
 	"github.com/cam2drive/cam2drive/internal/pretrained"
+	"github.com/cam2drive/cam2drive/internal/vlm"
 )
 
 // aiStatus tells the API whether AI can run: the worker role knows from
@@ -63,4 +66,44 @@ func (a *app) closeHOLO4Models() {
 	if a.faces != nil {
 		a.faces.Close()
 	}
+}
+
+// openEngines opens the optional open-vocabulary engines an operator set
+// up (docs/ai/open-vocabulary.md): CLIP embeddings from their ONNX files
+// and a vision-language model behind an OpenAI-compatible API. A CLIP
+// model that does not load is logged and left off; a VLM that does not
+// answer its model list is logged (the service may come up later), but a
+// VLM setting that cannot work is an error at start.
+func (a *app) openEngines(ctx context.Context) error {
+	for _, w := range a.cfg.Warnings() {
+		a.log.Warn(w)
+	}
+	if a.cfg.CLIPEnabled() {
+		m, err := clip.Open(clip.Config{ImageModel: a.cfg.CLIPImageModel, TextModel: a.cfg.CLIPTextModel, Vocab: a.cfg.CLIPVocab,
+			Library: a.cfg.ORTLibraryPath(), Threads: a.cfg.AIThreads})
+		if err != nil {
+			a.log.Warn("CLIP unavailable: open-vocabulary search stays off", "err", err)
+		} else {
+			a.clip = m
+			a.log.Info("CLIP ready", "dim", m.Dim(), "image_size", m.ImageSize())
+		}
+	}
+	if !a.cfg.VLMEnabled() {
+		return nil
+	}
+	c, err := vlm.New(vlm.Config{BaseURL: a.cfg.VLMURL, Model: a.cfg.VLMModel, APIKey: a.cfg.VLMKey, Timeout: a.cfg.VLMTimeout, Logger: a.log})
+	if err != nil {
+		return err
+	}
+	a.vlm = c
+	go func() { // the service may be slow to answer: the start does not wait
+		check, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := c.Check(check); err != nil {
+			a.log.Warn("vision-language model not ready", "url", a.cfg.VLMURL, "model", a.cfg.VLMModel, "err", err)
+		} else {
+			a.log.Info("vision-language model ready", "url", a.cfg.VLMURL, "model", a.cfg.VLMModel)
+		}
+	}()
+	return nil
 }

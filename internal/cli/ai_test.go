@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/cam2drive/cam2drive"
 	"github.com/cam2drive/cam2drive/internal/analysis"
@@ -69,4 +74,73 @@ func TestWorkerGetsTheHOLO4Models(t *testing.T) {
 	if w.Poses == nil || w.Faces == nil {
 		t.Fatalf("installed models: worker has pose %v, faces %v; log: %s", w.Poses, w.Faces, logs.String())
 	}
+}
+
+// The open-vocabulary engines are off by default; configured, a CLIP
+// model that cannot load is logged and left off, and the VLM is checked
+// against its server's model list without delaying the start. The server
+// here stands in for a third-party OpenAI-compatible service (a test
+// double: no such service exists on this machine).
+func TestEnginesOpenWhenConfigured(t *testing.T) {
+	var logs syncBuffer
+	a := &app{cfg: config.Config{ModelsDir: t.TempDir()}, log: slog.New(slog.NewTextHandler(&logs, nil))}
+	if err := a.openEngines(context.Background()); err != nil || a.clip != nil || a.vlm != nil {
+		t.Fatalf("off by default: err %v, clip %v, vlm %v", err, a.clip, a.vlm)
+	}
+	asked := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked <- r.URL.Path + " " + r.Header.Get("Authorization")
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"object":"list","data":[{"id":"llava","object":"model"}]}`) //nolint:errcheck // test server
+	}))
+	defer srv.Close()
+	a.cfg.CLIPImageModel = filepath.Join(t.TempDir(), "image.onnx")
+	a.cfg.CLIPTextModel = filepath.Join(t.TempDir(), "text.onnx")
+	a.cfg.VLMURL, a.cfg.VLMModel, a.cfg.VLMKey = srv.URL+"/v1", "llava", "sk-test"
+	if err := a.openEngines(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if a.clip != nil || !strings.Contains(logs.String(), "CLIP unavailable") {
+		t.Errorf("missing CLIP files: clip %v, log %s", a.clip, logs.String())
+	}
+	if a.vlm == nil {
+		t.Fatal("configured VLM not opened")
+	}
+	select {
+	case got := <-asked:
+		if got != "/v1/models Bearer sk-test" {
+			t.Errorf("VLM check asked %q", got)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the VLM was never checked")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "vision-language model ready") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if s := logs.String(); !strings.Contains(s, "vision-language model ready") || strings.Contains(s, "sk-test") {
+		t.Errorf("log: %s", s)
+	}
+	a.cfg.VLMModel = ""
+	if err := a.openEngines(context.Background()); err == nil {
+		t.Error("a VLM URL without a model started")
+	}
+}
+
+// syncBuffer is a log buffer written by the start's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

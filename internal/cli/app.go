@@ -17,6 +17,7 @@ import (
 	"github.com/cam2drive/cam2drive/internal/analysis"
 	"github.com/cam2drive/cam2drive/internal/auth"
 	"github.com/cam2drive/cam2drive/internal/blob"
+	"github.com/cam2drive/cam2drive/internal/clip"
 	"github.com/cam2drive/cam2drive/internal/config"
 	"github.com/cam2drive/cam2drive/internal/detect"
 	"github.com/cam2drive/cam2drive/internal/ingest"
@@ -27,6 +28,7 @@ import (
 	"github.com/cam2drive/cam2drive/internal/pipeline"
 	"github.com/cam2drive/cam2drive/internal/store"
 	"github.com/cam2drive/cam2drive/internal/tenancy"
+	"github.com/cam2drive/cam2drive/internal/vlm"
 )
 
 // app is everything built from the configuration: the one place where the
@@ -45,6 +47,8 @@ type app struct {
 	detector detect.Detector      // nil outside the worker role or when AI is unavailable
 	poses    detect.PoseEstimator // HOLO4's; nil outside the worker role or when not installed
 	faces    detect.FaceReader    // HOLO4's; nil outside the worker role or when not installed
+	clip     *clip.Model          // open-vocabulary embeddings; nil unless configured (worker role)
+	vlm      *vlm.Client          // vision-language model; nil unless configured (worker role)
 	sftpKeys []string             // fingerprints of this node's SFTP host keys, once its server runs
 	mediaKey []byte               // the server key, from which the API derives its media URL signing key
 }
@@ -112,6 +116,11 @@ func (a *app) wire(ctx context.Context, work bool) error {
 	river.AddWorker(workers, &pipeline.ProcessWorker{DB: a.db, Blobs: a.blobs, Tools: a.tools, TempDir: filepath.Join(a.cfg.DataDir, "spool"),
 		TranscodeHEVC: a.cfg.TranscodeHEVC, Analysis: a.queue, Log: a.log})
 	river.AddWorker(workers, a.analysisWorker(work))
+	if work {
+		if err := a.openEngines(ctx); err != nil {
+			return err
+		}
+	}
 	river.AddWorker(workers, &pipeline.RetentionWorker{DB: a.db, Blobs: a.blobs, Log: a.log})
 	notifier := notify.New(mail.NewTemplates("Cam2Drive", a.cfg.BaseURL()), a.queue, a.cfg.BaseURL())
 	a.auth = auth.NewService(a.db, auth.DefaultArgon2, notifier, a.log, max(1, runtime.NumCPU()))
@@ -167,6 +176,9 @@ func (a *app) close() {
 		a.detector.Close()
 	}
 	a.closeHOLO4Models()
+	if a.clip != nil {
+		a.clip.Close()
+	}
 	a.tools.AV.Close()
 	a.db.Close()
 }
