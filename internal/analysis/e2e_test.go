@@ -14,28 +14,30 @@ import (
 	"github.com/cam2drive/cam2drive/internal/storetest"
 )
 
-// realDetector opens the detector `cam2drive models install` set up
+// realModel opens a model `cam2drive models install` set up
 // (CAM2DRIVE_MODELS_DIR, else the default models dir). It skips when the
 // runtime or model is missing, except in CI where that is a failure.
-func realDetector(t *testing.T) detect.Detector {
+func realModel[M interface{ Close() error }](t *testing.T, open func(detect.Config) (M, error)) M {
 	t.Helper()
 	dir := os.Getenv("CAM2DRIVE_MODELS_DIR")
 	if dir == "" {
 		dir = config.DefaultModelsDir()
 	}
-	d, err := detect.Open(detect.Config{ModelsDir: dir})
+	m, err := open(detect.Config{ModelsDir: dir})
 	if err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("the real detector must run in CI: %v", err)
+			t.Fatalf("the installed models must run in CI: %v", err)
 		}
 		if errors.Is(err, detect.ErrUnavailable) {
 			t.Skip(err)
 		}
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { d.Close() })
-	return d
+	t.Cleanup(func() { m.Close() })
+	return m
 }
+
+func realDetector(t *testing.T) detect.Detector { return realModel(t, detect.Open) }
 
 // darknetClip is a 6 s 768×576 H.264 clip of Debian's darknet test
 // pictures, 2 s each (letterboxed, aspect kept): dog.jpg (a dog, a bicycle,

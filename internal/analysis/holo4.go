@@ -88,7 +88,7 @@ func (w *Worker) see(ctx context.Context, b *beta, at time.Duration, f detect.Fr
 	if ran {
 		sc := holo4.Scene{Frame: f, Objects: objs}
 		if b.models&holo4.Poses != 0 {
-			if people := personsIn(objs); len(people) > 0 {
+			if people := holo4.Persons(objs); len(people) > 0 {
 				poses, err := w.Poses.Poses(ctx, f, people)
 				if err != nil {
 					return fmt.Errorf("poses at %v: %w", at, err)
@@ -118,15 +118,6 @@ func (w *Worker) see(ctx context.Context, b *beta, at time.Duration, f detect.Fr
 	return nil
 }
 
-func personsIn(objs []detect.Object) []detect.Object {
-	var out []detect.Object
-	for _, o := range objs {
-		if o.Class == "person" {
-			out = append(out, o)
-		}
-	}
-	return out
-}
 
 // detections returns what the algorithms found, in time order, and the
 // algorithms that ran.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/cam2drive/cam2drive"
 	"github.com/cam2drive/cam2drive/internal/analysis"
-	"github.com/cam2drive/cam2drive/internal/config"
 	"github.com/cam2drive/cam2drive/internal/detect"
 	"github.com/cam2drive/cam2drive/internal/holo4"
 	"github.com/cam2drive/cam2drive/internal/store"
@@ -398,27 +396,7 @@ func TestWorkerHOLO4RunsOnlyTheModelsNeeded(t *testing.T) {
 	}
 }
 
-// realPoses opens the pose model `cam2drive models install` set up; it
-// skips when missing, except in CI.
-func realPoses(t *testing.T) detect.PoseEstimator {
-	t.Helper()
-	dir := os.Getenv("CAM2DRIVE_MODELS_DIR")
-	if dir == "" {
-		dir = config.DefaultModelsDir()
-	}
-	p, err := detect.OpenPose(detect.Config{ModelsDir: dir})
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the pose model must run in CI: %v", err)
-		}
-		if errors.Is(err, detect.ErrUnavailable) {
-			t.Skip(err)
-		}
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	return p
-}
+func realPoses(t *testing.T) detect.PoseEstimator { return realModel(t, detect.OpenPose) }
 
 // hiVis turns a pixel fluorescent yellow-green (hue 70°, saturation 0.9),
 // its brightness following the original's shading.

@@ -16,7 +16,7 @@ const CupReach = 0.6
 // and the cup's; the score the lower of the two detector scores.
 func Coffee(s Scene) []Hit {
 	var out []Hit
-	for _, person := range persons(s.Objects) {
+	for _, person := range Persons(s.Objects) {
 		best := Hit{Score: -1}
 		for _, cup := range s.Objects {
 			if cup.Class != "cup" || !holds(s, person, cup.Box) {
@@ -79,7 +79,7 @@ const HappyMin = 0.6
 // "happy" at HappyMin or more. When the detector found people in the frame,
 // the face must be in one of them (a smiling poster is not an employee).
 func FriendlyMood(s Scene) []Hit {
-	people := persons(s.Objects)
+	people := Persons(s.Objects)
 	var out []Hit
 	for _, f := range s.Faces {
 		if f.Expression != "happy" || f.ExpressionScore < HappyMin {

@@ -75,8 +75,8 @@ func kp(f detect.Frame, p detect.Pose, i int) (point, bool) {
 	return point{float64(k.X) * float64(f.W), float64(k.Y) * float64(f.H)}, k.Score >= KeypointMin
 }
 
-// persons are the detector's person boxes.
-func persons(objs []detect.Object) []detect.Object {
+// Persons are the detector's person boxes.
+func Persons(objs []detect.Object) []detect.Object {
 	var out []detect.Object
 	for _, o := range objs {
 		if o.Class == "person" {
