@@ -58,6 +58,9 @@ type mediaJSON struct {
 	DownloadURL      string `json:"download_url"`
 	DownloadFilename string `json:"download_filename"`
 	ExpiresAt        string `json:"expires_at" format:"date-time"`
+	// ExpiresIn is how many seconds after this answer the URLs stop working:
+	// a client times its refresh by it, whatever its own clock says.
+	ExpiresIn int64 `json:"expires_in"`
 }
 
 type detectionJSON struct {
@@ -266,7 +269,8 @@ func (s *Server) recordingItems(c *call, recs []cam2drive.Recording) ([]recordin
 	if err != nil {
 		return nil, err
 	}
-	exp := s.Media.now().Add(s.Media.ttl()).Truncate(time.Second)
+	now := s.Media.now()
+	exp := now.Add(s.Media.ttl()).Truncate(time.Second)
 	out := make([]recordingJSON, len(recs))
 	for i, r := range recs {
 		out[i] = toRecording(r)
@@ -274,6 +278,7 @@ func (s *Server) recordingItems(c *call, recs []cam2drive.Recording) ([]recordin
 		out[i].CameraName, out[i].SiteName = camNames[r.CameraID], siteInfo[r.SiteID].Name
 		out[i].DetectionTypes = detectionTypes(found[r.ID])
 		out[i].Media = s.mediaURLs(c, r, siteInfo[r.SiteID], camNames[r.CameraID], exp)
+		out[i].Media.ExpiresIn = int64(exp.Sub(now) / time.Second)
 		out[i].Detections = detectionsJSON(found[r.ID])
 		out[i].ThumbnailURL, out[i].DownloadURL = out[i].Media.ThumbnailURL, out[i].Media.DownloadURL
 		out[i].MediaURL = cmp.Or(out[i].Media.VideoURL, out[i].Media.ImageURL)

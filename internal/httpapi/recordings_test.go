@@ -38,6 +38,7 @@ type recordingFull struct {
 		DownloadURL      string `json:"download_url"`
 		DownloadFilename string `json:"download_filename"`
 		ExpiresAt        string `json:"expires_at"`
+		ExpiresIn        int64  `json:"expires_in"`
 	} `json:"media"`
 	Detections *[]struct {
 		Type          string    `json:"type"`
@@ -225,6 +226,9 @@ func testRecordingFilters(t *testing.T, f *fixture, b *browseSite, base, site st
 	exp, err := time.Parse(time.RFC3339, m.ExpiresAt)
 	if err != nil || exp.Sub(time.Now()) < 59*time.Minute || exp.Sub(time.Now()) > 61*time.Minute {
 		t.Errorf("URLs expire at %q (%v), want in an hour", m.ExpiresAt, err)
+	}
+	if m.ExpiresIn < 3598 || m.ExpiresIn > 3600 {
+		t.Errorf("expires_in %d, want the seconds left of an hour", m.ExpiresIn)
 	}
 	for _, c := range []struct{ q, field string }{
 		{"detections=Person!", "detections"}, {"camera_ids=not-an-id", "camera_ids"}, {"cursor=bm9wZQ", "cursor"},
