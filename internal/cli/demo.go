@@ -124,6 +124,11 @@ func dialAddr(addr string) string {
 // runDemo creates the demo client and uploads its footage, once: when the
 // client exists, it prints the login and changes nothing.
 func (a *app) runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error {
+	if s, ok, err := a.unfinishedDemo(o.Email); err != nil {
+		return err
+	} else if ok {
+		return a.resumeDemo(ctx, s, o, stdout, stderr)
+	}
 	if done, err := a.demoExists(ctx, o.Email, stdout); done || err != nil {
 		return err
 	}
@@ -148,8 +153,16 @@ func (a *app) runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
+	state := demoState{Email: o.Email, Password: o.Password, Now: o.Now, Events: o.Events, Pictures: o.Pictures, AI: o.AI}
+	if err := writeDemoState(a.cfg.DataDir, state); err != nil {
+		return err
+	}
 	if err := a.demoUpload(ctx, o.FTPAddr, recs, plan, media, stderr); err != nil {
-		return fmt.Errorf("demo client %q created, but its upload failed: %w", client.Name, err)
+		return fmt.Errorf("demo client %q created, but its upload failed (run `cam2drive demo` again to finish it): %w", client.Name, err)
+	}
+	state.Done = true
+	if err := writeDemoState(a.cfg.DataDir, state); err != nil {
+		return err
 	}
 	cams := 0
 	for _, r := range demoRecorders {
