@@ -27,8 +27,9 @@ type Detector interface {
 	// Detect returns the objects found in f whose score reaches the
 	// detector's threshold, best first.
 	Detect(ctx context.Context, f Frame) ([]Object, error)
-	// InputSize is the side, in pixels, of the square the model looks at:
-	// frames whose longer side is this size are resized the least.
+	// InputSize is the longer side, in pixels, of what the model looks at
+	// (a square, or a rectangle of the frame's aspect): frames whose longer
+	// side is this size are resized the least.
 	InputSize() int
 	Close() error
 }

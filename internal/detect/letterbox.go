@@ -3,10 +3,11 @@ package detect
 import "sort"
 
 // letterbox says where a frame, or a region of it, sits inside the model's
-// square input: scaled by Scale (aspect kept) and placed at (PadX, PadY);
-// the rest is grey.
+// input (a square, or for a model that reads any size, the smallest
+// rectangle of whole strides that holds the frame): scaled by Scale (aspect
+// kept) and placed at (PadX, PadY); the rest is grey.
 type letterbox struct {
-	Size       int     // side of the model input
+	InW, InH   int     // model input size
 	W, H       int     // size of the region (the whole frame unless cropped)
 	X0, Y0     int     // the region's top-left corner in the frame
 	FW, FH     int     // frame size
@@ -15,18 +16,35 @@ type letterbox struct {
 	NW, NH     int     // region size inside the input
 }
 
+// newLetterbox letterboxes a w×h frame into a size×size input.
 func newLetterbox(w, h, size int) letterbox { return newCrop(w, h, [4]int{0, 0, w, h}, size) }
 
 // newCrop letterboxes the region r (x1, y1, x2, y2 in frame pixels, inside
-// the fw×fh frame) into the model input.
-func newCrop(fw, fh int, r [4]int, size int) letterbox {
+// the fw×fh frame) into a size×size input.
+func newCrop(fw, fh int, r [4]int, size int) letterbox { return fitCrop(fw, fh, r, size, 0) }
+
+// fitLetterbox letterboxes a w×h frame into the input of a model that reads
+// any height and width that are multiples of stride: the frame at size
+// pixels on its longer side, padded up to the next multiples of stride
+// (1920×1080 at 512 → 512×288, no grey; 4:3 → 512×384). stride 0: a square.
+func fitLetterbox(w, h, size, stride int) letterbox {
+	return fitCrop(w, h, [4]int{0, 0, w, h}, size, stride)
+}
+
+func fitCrop(fw, fh int, r [4]int, size, stride int) letterbox {
 	w, h := max(1, r[2]-r[0]), max(1, r[3]-r[1])
 	s := float32(size) / float32(max(w, h))
 	nw := min(size, max(1, int(float32(w)*s+0.5)))
 	nh := min(size, max(1, int(float32(h)*s+0.5)))
-	return letterbox{Size: size, W: w, H: h, X0: r[0], Y0: r[1], FW: fw, FH: fh, Scale: s, NW: nw, NH: nh,
-		PadX: (size - nw) / 2, PadY: (size - nh) / 2}
+	inW, inH := size, size
+	if stride > 0 {
+		inW, inH = roundUp(nw, stride), roundUp(nh, stride)
+	}
+	return letterbox{InW: inW, InH: inH, W: w, H: h, X0: r[0], Y0: r[1], FW: fw, FH: fh, Scale: s, NW: nw, NH: nh,
+		PadX: (inW - nw) / 2, PadY: (inH - nh) / 2}
 }
+
+func roundUp(n, m int) int { return (n + m - 1) / m * m }
 
 // toFrame maps a box in model input pixels (x1, y1, x2, y2) to x, y, w, h as
 // fractions of the frame, clipped to it.
@@ -75,7 +93,7 @@ const lumaR, lumaG, lumaB = 0.2989, 0.5870, 0.1140
 
 // fillPixels is fill with the model's own pixel format.
 func (l letterbox) fillPixels(f Frame, dst []float32, px pixels) {
-	n := l.Size * l.Size
+	n := l.InW * l.InH
 	ch := 3
 	if px.Gray {
 		ch = 1
@@ -115,15 +133,15 @@ func (l letterbox) fillPixels(f Frame, dst []float32, px pixels) {
 				rgb[c] = a*(1-wy) + b*wy
 			}
 			if px.Gray {
-				dst[dy*l.Size+dx] = (lumaR*rgb[0]+lumaG*rgb[1]+lumaB*rgb[2])*px.Scale + px.Offset
+				dst[dy*l.InW+dx] = (lumaR*rgb[0]+lumaG*rgb[1]+lumaB*rgb[2])*px.Scale + px.Offset
 				continue
 			}
 			for c := range 3 {
 				v := rgb[c]*px.Scale + px.Offset
 				if px.NCHW {
-					dst[c*n+dy*l.Size+dx] = v
+					dst[c*n+dy*l.InW+dx] = v
 				} else {
-					dst[(dy*l.Size+dx)*3+c] = v
+					dst[(dy*l.InW+dx)*3+c] = v
 				}
 			}
 		}

@@ -26,6 +26,53 @@ func TestLetterboxGeometry(t *testing.T) {
 	}
 }
 
+// A model that reads any multiple of its stride gets the frame at full
+// size on its longer side and as little grey as the stride allows.
+func TestFitLetterboxGeometry(t *testing.T) {
+	cases := []struct {
+		w, h, size, stride       int
+		inW, inH, nw, nh, px, py int
+	}{
+		{1920, 1080, 512, 32, 512, 288, 512, 288, 0, 0},  // 16:9: no grey at all
+		{1280, 720, 512, 32, 512, 288, 512, 288, 0, 0},   // 720p
+		{1440, 1080, 512, 32, 512, 384, 512, 384, 0, 0},  // 4:3
+		{1080, 1920, 512, 32, 288, 512, 288, 512, 0, 0},  // portrait
+		{704, 576, 512, 32, 512, 448, 512, 419, 0, 14},   // PAL D1: 419 rows padded to 448
+		{2560, 1080, 512, 32, 512, 224, 512, 216, 0, 4},  // 21:9
+		{100, 50, 512, 32, 512, 256, 512, 256, 0, 0},     // small frames are enlarged
+		{4000, 3, 512, 32, 512, 32, 512, 1, 0, 15},       // a line
+		{1920, 1080, 512, 0, 512, 512, 512, 288, 0, 112}, // stride 0: the square
+	}
+	for _, c := range cases {
+		l := fitLetterbox(c.w, c.h, c.size, c.stride)
+		if l.InW != c.inW || l.InH != c.inH || l.NW != c.nw || l.NH != c.nh || l.PadX != c.px || l.PadY != c.py {
+			t.Errorf("%d×%d at %d/%d: input %d×%d, frame %d×%d at (%d,%d); want %d×%d, %d×%d at (%d,%d)",
+				c.w, c.h, c.size, c.stride, l.InW, l.InH, l.NW, l.NH, l.PadX, l.PadY, c.inW, c.inH, c.nw, c.nh, c.px, c.py)
+		}
+	}
+}
+
+// A rectangular input maps boxes back like the square one: input pixels
+// through the padding and scale to fractions of the frame.
+func TestFitLetterboxMapsBoxesBackToTheFrame(t *testing.T) {
+	l := fitLetterbox(704, 576, 512, 32) // scale 512/704, frame at y 14..433 of 448
+	got := l.toFrame(128, 14+419.0/4, 256, 14+419.0/2)
+	want := [4]float32{0.25, 0.25, 0.25, 0.25}
+	for i := range got {
+		if math.Abs(float64(got[i]-want[i])) > 2e-3 {
+			t.Fatalf("toFrame = %v, want %v", got, want)
+		}
+	}
+	// fill writes the picture inside the padding of a W×H (not square) input.
+	f := Frame{W: 2, H: 1, RGB: []byte{200, 0, 0, 0, 0, 100}}
+	l = fitLetterbox(2, 1, 8, 4) // 8×4 frame in an 8×4 input: no grey
+	dst := make([]float32, 8*4*3)
+	l.fill(f, dst, true, 1)
+	if l.InW != 8 || l.InH != 4 || dst[0] != 200 || dst[2*32+7] != 100 || dst[2*32+3*8+7] != 100 {
+		t.Errorf("input %d×%d: red %v, blue %v %v", l.InW, l.InH, dst[0], dst[2*32+7], dst[2*32+3*8+7])
+	}
+}
+
 // A box drawn in model input pixels comes back as fractions of the frame:
 // the grey bands are taken off and the aspect is restored.
 func TestLetterboxMapsBoxesBackToTheFrame(t *testing.T) {
@@ -209,25 +256,35 @@ func FuzzLetterbox(f *testing.F) {
 		if w < 1 || h < 1 || w > 4096 || h > 4096 || size < 1 || size > 1024 {
 			t.Skip()
 		}
-		l := newLetterbox(w, h, size)
-		if l.NW < 1 || l.NH < 1 || l.PadX < 0 || l.PadY < 0 || l.PadX+l.NW > size || l.PadY+l.NH > size {
-			t.Fatalf("%d×%d in %d: %+v", w, h, size, l)
-		}
-		if max(l.NW, l.NH) != size {
-			t.Errorf("%d×%d in %d: longer side %d, want the input's", w, h, size, max(l.NW, l.NH))
-		}
-		if w*h <= 1<<16 {
-			fr := Frame{W: w, H: h, RGB: make([]byte, w*h*3)}
-			l.fill(fr, make([]float32, size*size*3), w%2 == 0, 1)
-		}
-		b := l.toFrame(x1, y1, x2, y2)
-		for _, v := range b {
-			if !(v >= 0 && v <= 1) {
-				t.Fatalf("toFrame(%v, %v, %v, %v) = %v: outside the frame", x1, y1, x2, y2, b)
+		for _, stride := range []int{0, 32} {
+			if stride > 0 {
+				size = max(1, size/stride) * stride // the catalogue's rule
 			}
-		}
-		if b[0]+b[2] > 1.0001 || b[1]+b[3] > 1.0001 {
-			t.Fatalf("toFrame(%v, %v, %v, %v) = %v: ends outside the frame", x1, y1, x2, y2, b)
+			l := fitLetterbox(w, h, size, stride)
+			if l.NW < 1 || l.NH < 1 || l.PadX < 0 || l.PadY < 0 || l.PadX+l.NW > l.InW || l.PadY+l.NH > l.InH ||
+				l.InW > size || l.InH > size || (stride > 0 && (l.InW%stride != 0 || l.InH%stride != 0)) {
+				t.Fatalf("%d×%d in %d/%d: %+v", w, h, size, stride, l)
+			}
+			if max(l.NW, l.NH) != size {
+				t.Errorf("%d×%d in %d: longer side %d, want the input's", w, h, size, max(l.NW, l.NH))
+			}
+			if w*h <= 1<<16 {
+				fr := Frame{W: w, H: h, RGB: make([]byte, w*h*3)}
+				l.fill(fr, make([]float32, l.InW*l.InH*3), w%2 == 0, 1)
+			}
+			checkToFrame(t, l, x1, y1, x2, y2)
 		}
 	})
+}
+
+func checkToFrame(t *testing.T, l letterbox, x1, y1, x2, y2 float32) {
+	b := l.toFrame(x1, y1, x2, y2)
+	for _, v := range b {
+		if !(v >= 0 && v <= 1) {
+			t.Fatalf("toFrame(%v, %v, %v, %v) = %v: outside the frame", x1, y1, x2, y2, b)
+		}
+	}
+	if b[0]+b[2] > 1.0001 || b[1]+b[3] > 1.0001 {
+		t.Fatalf("toFrame(%v, %v, %v, %v) = %v: ends outside the frame", x1, y1, x2, y2, b)
+	}
 }

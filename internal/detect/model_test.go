@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	ort "github.com/yalue/onnxruntime_go"
 )
 
 // modelsDir is where `make models` installed the runtime and models. Tests
@@ -257,9 +259,10 @@ func TestOpenRefusesACatalogueEntryThatDoesNotFitTheModel(t *testing.T) {
 	if err := os.Symlink(filepath.Join(src, "centernet.onnx"), filepath.Join(dir, "centernet.onnx")); err != nil {
 		t.Fatal(err)
 	}
+	// The file is NCHW (1×3×H×W): an NHWC entry does not fit it.
 	override := `{"default": "mine", "models": [{"name": "mine", "task": "detect", "file": "centernet.onnx",
-		"input": {"name": "images", "size": 640, "layout": "NCHW", "scale": 1},
-		"outputs": ["tower_0/keypoints", "tower_0/wh"], "decoder": "centernet"}]}`
+		"input": {"name": "images", "size": 640, "layout": "NHWC", "scale": 1},
+		"outputs": ["tower_0/CenternetHead/centernet_cls_output/BiasAdd", "tower_0/wh"], "decoder": "centernet"}]}`
 	os.WriteFile(filepath.Join(dir, "catalogue.json"), []byte(override), 0o644)
 	d, err := Open(Config{ModelsDir: dir, Library: filepath.Join(src, "lib", "libonnxruntime.so")})
 	if errors.Is(err, ErrUnavailable) && os.Getenv("CI") != "true" {
@@ -267,9 +270,135 @@ func TestOpenRefusesACatalogueEntryThatDoesNotFitTheModel(t *testing.T) {
 	}
 	if err == nil {
 		d.Close()
-		t.Fatal("Open accepted a 640 px entry for a 512 px model")
+		t.Fatal("Open accepted an NHWC entry for an NCHW model")
 	}
-	if !strings.Contains(err.Error(), "512") || !strings.Contains(err.Error(), "640") {
-		t.Errorf("error %q does not say what the model expects", err)
+	info, _, ierr := ort.GetInputOutputInfo(filepath.Join(src, "centernet.onnx"))
+	if ierr != nil {
+		t.Fatal(ierr)
+	}
+	if !strings.Contains(err.Error(), fmt.Sprint(info[0].Dimensions)) || !strings.Contains(err.Error(), "[1 640 640 3]") {
+		t.Errorf("error %q does not say what the model expects (%v)", err, info[0].Dimensions)
+	}
+	// Outputs the file lacks are refused by name.
+	override = strings.Replace(strings.Replace(override, "NHWC", "NCHW", 1), "/BiasAdd", "/Nothing", 1)
+	os.WriteFile(filepath.Join(dir, "catalogue.json"), []byte(override), 0o644)
+	if d, err = Open(Config{ModelsDir: dir, Library: filepath.Join(src, "lib", "libonnxruntime.so")}); err == nil {
+		d.Close()
+		t.Fatal("Open accepted an output the model does not have")
+	}
+	if !strings.Contains(err.Error(), "centernet_cls_output/Nothing") {
+		t.Errorf("error %q does not name the missing output", err)
+	}
+}
+
+// cropFrame is the region x0, y0, w×h of f.
+func cropFrame(f Frame, x0, y0, w, h int) Frame {
+	c := Frame{W: w, H: h, RGB: make([]byte, 0, w*h*3)}
+	for y := y0; y < y0+h; y++ {
+		c.RGB = append(c.RGB, f.RGB[(y*f.W+x0)*3:(y*f.W+x0+w)*3]...)
+	}
+	return c
+}
+
+// A 16:9 frame is read as 512×288, without grey bands, and gives the
+// objects the 512×512 letterbox gives: same classes, boxes overlapping by
+// half or more, and the hand-checked ones.
+func TestWideFrameFindsWhatTheSquareFinds(t *testing.T) {
+	d := openDetector(t, Config{})
+	od := d.(*onnxDetector)
+	if od.stride != 32 {
+		t.Fatalf("the detector reads %d-px strides, want any multiple of 32 (reinstall the models: `make models`)", od.stride)
+	}
+	sq := openDetector(t, Config{})
+	sq.(*onnxDetector).stride = 0 // the square letterbox
+	// dog.jpg is 768×576: its rows 100..532 are a 16:9 frame with the dog,
+	// the bicycle and most of the truck.
+	f := cropFrame(darknetPicture(t, "dog.jpg"), 0, 100, 768, 432)
+	if lb := fitLetterbox(f.W, f.H, od.InputSize(), od.stride); lb.InW != 512 || lb.InH != 288 || lb.PadY != 0 {
+		t.Fatalf("a 16:9 frame is letterboxed into %+v, want 512×288 without padding", lb)
+	}
+	wide, err := d.Detect(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	square, err := sq.Detect(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []want{
+		{"dog", [4]int{128, 218 - 100, 305, 432}},
+		{"bicycle", [4]int{125, 135 - 100, 565, 420 - 100}},
+	} {
+		hand := [4]float32{float32(w.box[0]) / 768, float32(w.box[1]) / 432, float32(w.box[2]-w.box[0]) / 768, float32(w.box[3]-w.box[1]) / 432}
+		if best := bestIoU(wide, w.class, hand); best < 0.5 {
+			t.Errorf("16:9: %s at %v: best IoU %.2f among %s", w.class, w.box, best, describe(wide, f))
+		}
+	}
+	// Every confident object of one path is in the other.
+	for _, p := range []struct {
+		name     string
+		from, in []Object
+	}{{"square", square, wide}, {"16:9", wide, square}} {
+		for _, o := range p.from {
+			if o.Score < 0.5 {
+				continue
+			}
+			if best := bestIoU(p.in, o.Class, o.Box); best < 0.5 {
+				t.Errorf("%s path's %s %.2f at %v: best IoU %.2f in the other path:%s", p.name, o.Class, o.Score, o.Box, best, describe(p.in, f))
+			}
+		}
+	}
+	t.Logf("16:9:%s\nsquare:%s", describe(wide, f), describe(square, f))
+}
+
+func bestIoU(objs []Object, class string, box [4]float32) float32 {
+	best := float32(0)
+	for _, o := range objs {
+		if o.Class == class {
+			best = max(best, iou(o.Box, box))
+		}
+	}
+	return best
+}
+
+// The network halves its input five times and its head upsamples back by 2
+// and concatenates: every multiple of 32 runs, with one heat-map cell per 4
+// input pixels, and a side of 16 × odd does not (which is why the
+// catalogue's stride is 32, not 16).
+func TestDetectorInputSizes(t *testing.T) {
+	d := openDetector(t, Config{})
+	od := d.(*onnxDetector)
+	if od.stride == 0 {
+		t.Skip("the installed detector reads a square (reinstall the models: `make models`)")
+	}
+	s, err := od.pool.get(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer od.pool.put(s)
+	for _, c := range []struct{ w, h int }{{512, 288}, {512, 384}, {288, 512}, {512, 512}, {512, 32}, {448, 160}, {512, 272}} {
+		tn, err := s.tensors(c.w, c.h, od.model.Input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.run(tn)
+		if c.h%32 != 0 {
+			if err == nil {
+				t.Errorf("%d×%d ran: the stride could be smaller than 32", c.w, c.h)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%d×%d: %v", c.w, c.h, err)
+			continue
+		}
+		for i, o := range tn.outs {
+			if sh := o.GetShape(); sh[1] != int64(c.h/4) || sh[2] != int64(c.w/4) {
+				t.Errorf("%d×%d: output %d has shape %v, want 1×%d×%d×…", c.w, c.h, i, sh, c.h/4, c.w/4)
+			}
+		}
+	}
+	if len(s.sizes) > maxSizes {
+		t.Errorf("the session keeps tensors for %d sizes, at most %d", len(s.sizes), maxSizes)
 	}
 }

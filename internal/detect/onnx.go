@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	ort "github.com/yalue/onnxruntime_go"
@@ -73,9 +74,13 @@ func Open(cfg Config) (Detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &onnxDetector{cfg: cfg, model: m, labels: m.ClassLabels(), pool: newPool[*session](cfg.Sessions)}
+	stride, err := inputStride(path, m)
+	if err != nil {
+		return nil, fmt.Errorf("model %s (%s): %w", m.Name, path, err)
+	}
+	d := &onnxDetector{cfg: cfg, model: m, stride: stride, labels: m.ClassLabels(), pool: newPool[*detSession](cfg.Sessions)}
 	for range cfg.Sessions {
-		s, err := newSession(path, m, cfg.Threads)
+		s, err := newDetSession(path, m, cfg.Threads)
 		if err != nil {
 			d.Close()
 			return nil, fmt.Errorf("model %s (%s): %w", m.Name, path, err)
@@ -190,12 +195,24 @@ func newSession(path string, m pretrained.Model, threads int) (*session, error) 
 		s.outs = append(s.outs, t)
 		outs[i] = t
 	}
-	opts, err := ort.NewSessionOptions()
+	opts, err := sessionOptions(threads)
 	if err != nil {
 		s.destroy()
 		return nil, err
 	}
 	defer opts.Destroy()
+	if s.s, err = ort.NewAdvancedSession(path, []string{m.Input.Name}, m.Outputs, []ort.Value{s.in}, outs, opts); err != nil {
+		s.destroy()
+		return nil, err
+	}
+	return s, nil
+}
+
+func sessionOptions(threads int) (*ort.SessionOptions, error) {
+	opts, err := ort.NewSessionOptions()
+	if err != nil {
+		return nil, err
+	}
 	// One frame per session: threads only inside operators, none between.
 	err = errors.Join(opts.SetIntraOpNumThreads(threads), opts.SetInterOpNumThreads(1))
 	if threads > 1 {
@@ -204,14 +221,10 @@ func newSession(path string, m pretrained.Model, threads int) (*session, error) 
 		err = errors.Join(err, opts.AddSessionConfigEntry("session.intra_op.allow_spinning", "0"))
 	}
 	if err != nil {
-		s.destroy()
+		opts.Destroy()
 		return nil, err
 	}
-	if s.s, err = ort.NewAdvancedSession(path, []string{m.Input.Name}, m.Outputs, []ort.Value{s.in}, outs, opts); err != nil {
-		s.destroy()
-		return nil, err
-	}
-	return s, nil
+	return opts, nil
 }
 
 // checkInput tells an operator whose catalogue entry does not fit the
@@ -252,10 +265,13 @@ func (s *session) destroy() {
 type onnxDetector struct {
 	cfg    Config
 	model  pretrained.Model
+	stride int // of the input's height and width; 0: a Size×Size square
 	labels []string
-	pool   *pool[*session]
+	pool   *pool[*detSession]
 }
 
+// InputSize is the longer side of the model input: a frame sampled at this
+// size is letterboxed without resizing.
 func (d *onnxDetector) InputSize() int { return d.model.Input.Size }
 
 // Detect letterboxes f into the model input, runs the model and decodes
@@ -269,12 +285,16 @@ func (d *onnxDetector) Detect(ctx context.Context, f Frame) ([]Object, error) {
 		return nil, err
 	}
 	defer d.pool.put(s)
-	lb := newLetterbox(f.W, f.H, d.model.Input.Size)
-	lb.fill(f, s.in.GetData(), d.model.Input.Layout == "NCHW", d.model.Input.Scale)
-	if err := s.s.Run(); err != nil {
+	lb := fitLetterbox(f.W, f.H, d.model.Input.Size, d.stride)
+	t, err := s.tensors(lb.InW, lb.InH, d.model.Input)
+	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", d.model.Name, err)
 	}
-	cands, err := d.decode(s)
+	lb.fill(f, t.in.GetData(), d.model.Input.Layout == "NCHW", d.model.Input.Scale)
+	if err := s.run(t); err != nil {
+		return nil, fmt.Errorf("model %s at %d×%d: %w", d.model.Name, lb.InW, lb.InH, err)
+	}
+	cands, err := d.decode(t.outs, lb)
 	if err != nil {
 		return nil, err
 	}
@@ -293,29 +313,183 @@ func (d *onnxDetector) Detect(ctx context.Context, f Frame) ([]Object, error) {
 	return objs, nil
 }
 
-func (d *onnxDetector) decode(s *session) ([]candidate, error) {
+func (d *onnxDetector) decode(outs []*ort.Tensor[float32], lb letterbox) ([]candidate, error) {
 	// Decoders see more candidates than are returned: NMS removes some.
 	topK := 4 * d.cfg.MaxObjects
 	switch d.model.Decoder {
 	case "centernet":
-		heat := s.outs[0].GetShape()
-		if len(heat) != 4 || len(s.outs) < 2 {
+		heat := outs[0].GetShape()
+		if len(heat) != 4 || len(outs) < 2 {
 			return nil, fmt.Errorf("centernet: heat-map of shape %v, want 1×H×W×classes and a wh output", heat)
 		}
 		gh, gw, classes := int(heat[1]), int(heat[2]), int(heat[3])
-		return decodeCenterNet(s.outs[0].GetData(), s.outs[1].GetData(), gh, gw, classes, d.model.Input.Size/gw, d.cfg.Threshold, topK, d.model.Logits)
+		if gw <= 0 || gh <= 0 || lb.InW%gw != 0 || lb.InW/gw*gh != lb.InH {
+			return nil, fmt.Errorf("centernet: heat-map %d×%d for a %d×%d input, want one cell per stride", gw, gh, lb.InW, lb.InH)
+		}
+		return decodeCenterNet(outs[0].GetData(), outs[1].GetData(), gh, gw, classes, lb.InW/gw, d.cfg.Threshold, topK, d.model.Logits)
 	case "yolov8":
-		shape := s.outs[0].GetShape()
+		shape := outs[0].GetShape()
 		if len(shape) != 3 {
 			return nil, fmt.Errorf("yolov8: output of shape %v, want 1×(4+classes)×N", shape)
 		}
-		return decodeYOLOv8(s.outs[0].GetData(), int(shape[2]), int(shape[1])-4, d.cfg.Threshold, topK)
+		return decodeYOLOv8(outs[0].GetData(), int(shape[2]), int(shape[1])-4, d.cfg.Threshold, topK)
 	}
 	return nil, fmt.Errorf("model %s: unknown decoder %q", d.model.Name, d.model.Decoder)
 }
 
 // Close waits for running frames and frees the sessions.
 func (d *onnxDetector) Close() error {
-	d.pool.close((*session).destroy)
+	d.pool.close((*detSession).destroy)
 	return nil
+}
+
+// inputStride is what the detector's input height and width must be
+// multiples of: the catalogue's Stride when the file's height and width are
+// symbolic, else 0 (the model reads a Size×Size square; a file converted
+// before the catalogue named a stride is read as one until reinstalled).
+func inputStride(path string, m pretrained.Model) (int, error) {
+	if m.Input.Stride <= 0 {
+		return 0, nil
+	}
+	inInfo, _, err := ort.GetInputOutputInfo(path)
+	if err != nil {
+		return 0, err
+	}
+	for _, in := range inInfo {
+		if in.Name != m.Input.Name || len(in.Dimensions) != 4 {
+			continue
+		}
+		h, w := in.Dimensions[1], in.Dimensions[2]
+		if m.Input.Layout == "NCHW" {
+			h, w = in.Dimensions[2], in.Dimensions[3]
+		}
+		if h > 0 && w > 0 {
+			return 0, nil
+		}
+		return m.Input.Stride, nil
+	}
+	return 0, fmt.Errorf("the model has no 4-D input %q", m.Input.Name)
+}
+
+// maxSizes bounds the input sizes a detector session keeps tensors for:
+// a worker's cameras give a few (16:9, 4:3, portrait).
+const maxSizes = 4
+
+// detSession is one ONNX Runtime session of a detector, which may read
+// inputs of several sizes, with the tensors of the last sizes it read.
+type detSession struct {
+	s     *ort.DynamicAdvancedSession
+	nOut  int
+	sizes []*sized // most recently used first
+}
+
+// sized is a session's input and output tensors for one input size.
+type sized struct {
+	w, h int
+	in   *ort.Tensor[float32]
+	outs []*ort.Tensor[float32] // nil until the first run, which learns their shapes
+	args [2][]ort.Value         // Run's inputs and outputs
+}
+
+func newDetSession(path string, m pretrained.Model, threads int) (*detSession, error) {
+	inInfo, outInfo, err := ort.GetInputOutputInfo(path)
+	if err != nil {
+		return nil, err
+	}
+	sz, ch := int64(m.Input.Size), int64(m.Input.Channels())
+	want := ort.NewShape(1, sz, sz, ch)
+	if m.Input.Layout == "NCHW" {
+		want = ort.NewShape(1, ch, sz, sz)
+	}
+	if err := checkInput(inInfo, m.Input.Name, want); err != nil {
+		return nil, err
+	}
+	for _, name := range m.Outputs {
+		if !slices.ContainsFunc(outInfo, func(o ort.InputOutputInfo) bool { return o.Name == name }) {
+			return nil, fmt.Errorf("output %q is not in the model", name)
+		}
+	}
+	opts, err := sessionOptions(threads)
+	if err != nil {
+		return nil, err
+	}
+	defer opts.Destroy()
+	s, err := ort.NewDynamicAdvancedSession(path, []string{m.Input.Name}, m.Outputs, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &detSession{s: s, nOut: len(m.Outputs)}, nil
+}
+
+// tensors are the session's tensors for a w×h input, made when new (the
+// least recently used size goes when there are too many).
+func (s *detSession) tensors(w, h int, in pretrained.Input) (*sized, error) {
+	for i, t := range s.sizes {
+		if t.w == w && t.h == h {
+			copy(s.sizes[1:i+1], s.sizes[:i])
+			s.sizes[0] = t
+			return t, nil
+		}
+	}
+	shape := ort.NewShape(1, int64(h), int64(w), int64(in.Channels()))
+	if in.Layout == "NCHW" {
+		shape = ort.NewShape(1, int64(in.Channels()), int64(h), int64(w))
+	}
+	it, err := ort.NewEmptyTensor[float32](shape)
+	if err != nil {
+		return nil, err
+	}
+	t := &sized{w: w, h: h, in: it}
+	if len(s.sizes) == maxSizes {
+		s.sizes[maxSizes-1].destroy()
+		s.sizes = s.sizes[:maxSizes-1]
+	}
+	s.sizes = append([]*sized{t}, s.sizes...)
+	return t, nil
+}
+
+// run runs the model on t.in into t.outs. The first run at a size lets ONNX
+// Runtime allocate the outputs, whose shapes follow the input's; later runs
+// write into them.
+func (s *detSession) run(t *sized) error {
+	if t.outs != nil {
+		return s.s.Run(t.args[0], t.args[1])
+	}
+	ins, outs := []ort.Value{t.in}, make([]ort.Value, s.nOut)
+	if err := s.s.Run(ins, outs); err != nil {
+		for _, o := range outs {
+			if o != nil {
+				o.Destroy()
+			}
+		}
+		return err
+	}
+	var ts []*ort.Tensor[float32]
+	for _, o := range outs {
+		if ft, ok := o.(*ort.Tensor[float32]); ok {
+			ts = append(ts, ft)
+		}
+	}
+	if len(ts) != len(outs) {
+		for _, o := range outs {
+			o.Destroy()
+		}
+		return errors.New("the model's outputs are not all float32 tensors")
+	}
+	t.outs, t.args = ts, [2][]ort.Value{ins, outs}
+	return nil
+}
+
+func (t *sized) destroy() {
+	t.in.Destroy()
+	for _, o := range t.outs {
+		o.Destroy()
+	}
+}
+
+func (s *detSession) destroy() {
+	for _, t := range s.sizes {
+		t.destroy()
+	}
+	s.s.Destroy()
 }

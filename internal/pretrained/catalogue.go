@@ -52,11 +52,17 @@ type Model struct {
 // Input says what the model looks at.
 type Input struct {
 	Name   string  `json:"name"`
-	Size   int     `json:"size"`   // square side in pixels
+	Size   int     `json:"size"`   // square side in pixels; with Stride, the longer side
 	Layout string  `json:"layout"` // "NHWC" or "NCHW"
 	Scale  float32 `json:"scale"`  // pixel value = byte * Scale + Offset (1 = raw 0..255, 1/255 = 0..1)
 	Offset float32 `json:"offset"` // -1 with Scale 1/127.5: -1..1
 	Gray   bool    `json:"gray"`   // one channel, the luma of RGB (0.2989 R + 0.587 G + 0.114 B)
+	// Stride > 0: the model reads any height and width that are multiples
+	// of it (a fully convolutional detector), and a frame is letterboxed
+	// into the smallest such rectangle with Size on its longer side, not
+	// into a square: a 16:9 frame costs 56 % of the square's inference.
+	// A TF.js model is then converted with symbolic height and width.
+	Stride int `json:"stride"`
 }
 
 // Channels is how many values the model reads per pixel.
@@ -112,7 +118,10 @@ func Builtin() Catalogue {
 			},
 			// TF.js's input is NHWC; converted with an NCHW input the letterbox
 			// writes what the convolutions read, sparing a transpose per frame.
-			Input: Input{Name: "images", Size: 512, Layout: "NCHW", Scale: 1},
+			// Stride 32: MobileNetV3 halves the frame five times and the head
+			// upsamples back by 2 and concatenates, so both sides must divide
+			// by 32 (checked in TestDetectorInputSizes).
+			Input: Input{Name: "images", Size: 512, Layout: "NCHW", Scale: 1, Stride: 32},
 			// The class logits rather than tower_0/keypoints, their sigmoid:
 			// 128×128×80 sigmoids cost ~2 ms a frame, the decoder needs a few.
 			Outputs: []string{"tower_0/CenternetHead/centernet_cls_output/BiasAdd", "tower_0/wh"},
@@ -240,6 +249,8 @@ func (m Model) validate() error {
 		return fmt.Errorf("model %s: file %q must be inside the models dir", m.Name, m.File)
 	case m.Input.Size <= 0 || (m.Input.Layout != "NHWC" && m.Input.Layout != "NCHW"):
 		return fmt.Errorf("model %s: input needs a size and a layout NHWC or NCHW", m.Name)
+	case m.Input.Stride < 0 || (m.Input.Stride > 0 && m.Input.Size%m.Input.Stride != 0):
+		return fmt.Errorf("model %s: input size %d is no multiple of its stride %d", m.Name, m.Input.Size, m.Input.Stride)
 	case decoderTask[m.Decoder] == "":
 		return fmt.Errorf("model %s: decoder %q (want centernet, yolov8, movenet, blazeface or softmax)", m.Name, m.Decoder)
 	case m.Task != "" && m.Task != decoderTask[m.Decoder]:

@@ -242,7 +242,11 @@ func (in Installer) convertTFJS(ctx context.Context, modelJSON, dst string, m Mo
 
 // converterArgs is the argv of the TF.js → ONNX converter for m.
 func converterArgs(script, modelJSON, dst string, m Model) []string {
-	return []string{script, modelJSON, dst, "--outputs", strings.Join(m.Outputs, ","), "--input-name", m.Input.Name, "--input-layout", m.Input.Layout}
+	args := []string{script, modelJSON, dst, "--outputs", strings.Join(m.Outputs, ","), "--input-name", m.Input.Name, "--input-layout", m.Input.Layout}
+	if m.Input.Stride > 0 {
+		args = append(args, "--dynamic-hw")
+	}
+	return args
 }
 
 // stampArgs is the part of the converter's argv that the catalogue decides.

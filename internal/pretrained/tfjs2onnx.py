@@ -10,10 +10,14 @@ input is transposed once, every 4-D activation stays NCHW inside the graph
 reshaped to Cx1x1, axes remapped) and 4-D outputs are transposed back so the
 ONNX model's inputs and outputs have the TF.js model's shapes and names.
 
-Usage: tfjs2onnx.py MODEL_JSON OUT_ONNX [--outputs a,b] [--input-name NAME] [--input-layout NHWC|NCHW]
+Usage: tfjs2onnx.py MODEL_JSON OUT_ONNX [--outputs a,b] [--input-name NAME] [--input-layout NHWC|NCHW] [--dynamic-hw]
 
 --input-layout NCHW makes a 4-D input NCHW (callers that write NCHW spare
 the model a transpose of its largest tensor); outputs keep TF.js's layout.
+
+--dynamic-hw gives a 4-D input symbolic height and width (a fully
+convolutional model then reads a 16:9 frame as 512x288 instead of a square
+with grey bands); the outputs' dims follow.
 """
 import argparse
 import base64
@@ -81,7 +85,7 @@ def attr_f(node, key, default=0.0):
 
 
 class Converter:
-    def __init__(self, model, weights, outputs, input_name, input_layout="NHWC"):
+    def __init__(self, model, weights, outputs, input_name, input_layout="NHWC", dynamic_hw=False):
         self.nodes = {n["name"]: n for n in model["modelTopology"]["node"]}
         # A placeholder named like the ONNX input would give two tensors one
         # name (the input and its NCHW transpose): rename the TF node.
@@ -95,6 +99,8 @@ class Converter:
         self.outputs = outputs
         self.input_name = input_name
         self.input_layout = input_layout
+        self.dynamic_hw = dynamic_hw
+        self.resizes = []  # (Resize node, its input, the output height and width TF.js fixed)
         self.onnx_nodes = []
         self.inits = {}
         self.layout = {}  # tensor name -> "nchw" (4-D activation) or "plain"
@@ -194,12 +200,68 @@ class Converter:
             self.emit("Identity", [out], [o])
             graph_outputs.append(helper.make_tensor_value_info(o, TensorProto.FLOAT, self.out_shapes.get(o)))
         self.fuse_hard_swish()
+        model = self.model(graph_outputs)
+        if self.dynamic_hw:
+            return self.make_dynamic_hw(model)
+        return self.fill_output_shapes(model)
+
+    def model(self, graph_outputs):
         graph = helper.make_graph(self.onnx_nodes, "tfjs", self.graph_inputs, graph_outputs,
                                   initializer=list(self.inits.values()))
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
                                   producer_name="cam2drive-tfjs2onnx")
         model.ir_version = 7
-        return self.fill_output_shapes(model)
+        return model
+
+    def make_dynamic_hw(self, model):
+        """Makes the 4-D input's height and width symbolic. TF.js fixes each
+        resize's output size: measured on the fixed-size graph, it becomes a
+        ratio of the resize's input (an upsampling by 2 stays one at any
+        size). Outputs get the shapes ONNX infers, symbolic where they follow
+        the input."""
+        inp = self.graph_inputs[0].type.tensor_type.shape.dim
+        if len(self.graph_inputs) != 1 or len(inp) != 4:
+            raise NotImplementedError("--dynamic-hw: the model needs one 4-D input")
+        static = onnx.shape_inference.infer_shapes(model)
+        shapes = {v.name: [d.dim_value for d in v.type.tensor_type.shape.dim]
+                  for v in list(static.graph.value_info) + list(static.graph.input)}
+        for nd, x, hw in self.resizes:
+            s = shapes.get(x)
+            if not s or len(s) != 4 or min(s[2:]) <= 0:
+                raise NotImplementedError("%s: input shape %s unknown" % (nd.name, s))
+            scales = [1.0, 1.0, hw[0] / s[2], hw[1] / s[3]]
+            if any(o % i and i % o for o, i in zip(hw, s[2:])):
+                raise NotImplementedError("%s: resize %s -> %s is no whole ratio" % (nd.name, s[2:], list(hw)))
+            sc = self.add_init(self.fresh(nd.name + "_scales"), np.array(scales, np.float32))
+            del nd.input[:]
+            nd.input.extend([x, "", sc])
+        self.prune()
+        hw_dims = (2, 3) if self.input_layout == "NCHW" else (1, 2)
+        for i, sym in zip(hw_dims, ("height", "width")):
+            inp[i].Clear()
+            inp[i].dim_param = sym
+        model = self.model([helper.make_tensor_value_info(o, TensorProto.FLOAT, None) for o in self.outputs])
+        inferred = onnx.shape_inference.infer_shapes(model)
+        known = {v.name: v for v in inferred.graph.output}
+        for o in model.graph.output:
+            v = known.get(o.name)
+            if v is not None and v.type.tensor_type.HasField("shape"):
+                o.type.tensor_type.shape.CopyFrom(v.type.tensor_type.shape)
+        return model
+
+    def prune(self):
+        """Drops the nodes and initializers no output needs any more."""
+        producer = {o: nd for nd in self.onnx_nodes for o in nd.output}
+        need, stack = set(), list(self.outputs)
+        while stack:
+            nd = producer.get(stack.pop())
+            if nd is None or id(nd) in need:
+                continue
+            need.add(id(nd))
+            stack.extend(i for i in nd.input if i)
+        self.onnx_nodes = [nd for nd in self.onnx_nodes if id(nd) in need]
+        used = {i for nd in self.onnx_nodes for i in nd.input}
+        self.inits = {k: v for k, v in self.inits.items() if k in used}
 
     def fill_output_shapes(self, model):
         """Outputs the signature does not list (an inner tensor) get the
@@ -502,6 +564,7 @@ class Converter:
         if mode == "nearest":
             a["nearest_mode"] = "round_prefer_ceil" if ct == "align_corners" else "floor"
         self.emit("Resize", [x, "", "", sizes], [n["name"]], **a)
+        self.resizes.append((self.onnx_nodes[-1], x, hw))
         self.layout[n["name"]] = "nchw"
 
     def op_ResizeBilinear(self, n):
@@ -733,11 +796,12 @@ def main():
     p.add_argument("--outputs", default="", help="comma-separated output names (default: the signature's)")
     p.add_argument("--input-name", default="", help="name of the ONNX input (default: input)")
     p.add_argument("--input-layout", default="NHWC", choices=["NHWC", "NCHW"], help="layout of a 4-D input (default: NHWC, as TF.js)")
+    p.add_argument("--dynamic-hw", action="store_true", help="symbolic height and width of a 4-D input")
     args = p.parse_args()
     model = json.load(open(args.model_json))
     outputs = [o for o in args.outputs.split(",") if o] or default_outputs(model)
     weights = read_weights(args.model_json, model["weightsManifest"])
-    conv = Converter(model, weights, outputs, args.input_name, args.input_layout)
+    conv = Converter(model, weights, outputs, args.input_name, args.input_layout, args.dynamic_hw)
     onnx_model = conv.convert()
     onnx.checker.check_model(onnx_model)
     tmp = args.out_onnx + ".tmp"
