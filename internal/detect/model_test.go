@@ -328,19 +328,20 @@ func TestWideFrameFindsWhatTheSquareFinds(t *testing.T) {
 	for _, w := range []want{
 		{"dog", [4]int{128, 218 - 100, 305, 432}},
 		{"bicycle", [4]int{125, 135 - 100, 565, 420 - 100}},
+		{"car", [4]int{468, 0, 682, 168 - 100}}, // the truck's lower part
 	} {
 		hand := [4]float32{float32(w.box[0]) / 768, float32(w.box[1]) / 432, float32(w.box[2]-w.box[0]) / 768, float32(w.box[3]-w.box[1]) / 432}
 		if best := bestIoU(wide, w.class, hand); best < 0.5 {
 			t.Errorf("16:9: %s at %v: best IoU %.2f among %s", w.class, w.box, best, describe(wide, f))
 		}
 	}
-	// Every confident object of one path is in the other.
+	// Every fairly confident object of one path is in the other.
 	for _, p := range []struct {
 		name     string
 		from, in []Object
 	}{{"square", square, wide}, {"16:9", wide, square}} {
 		for _, o := range p.from {
-			if o.Score < 0.5 {
+			if o.Score < 0.4 {
 				continue
 			}
 			if best := bestIoU(p.in, o.Class, o.Box); best < 0.5 {
