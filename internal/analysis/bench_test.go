@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,15 +17,16 @@ import (
 	"github.com/cam2drive/cam2drive/internal/blob"
 	"github.com/cam2drive/cam2drive/internal/config"
 	"github.com/cam2drive/cam2drive/internal/detect"
+	"github.com/cam2drive/cam2drive/internal/holo4"
 )
 
 // benchClip is 30 s of 1080p H.264 as a camera sends it (4 Mbit/s, a key
 // frame every 2 s, no B-frames): a still street scene (darknet's dog.jpg)
 // with sensor noise in every frame and a block crossing it, at x (an
 // ffmpeg expression of t).
-func benchClip(b *testing.B, name, x string) string {
+func benchClip(b *testing.B, name, picture, x string) string {
 	b.Helper()
-	bg := "/usr/share/darknet/data/dog.jpg"
+	bg := "/usr/share/darknet/data/" + picture
 	if _, err := os.Stat(bg); err != nil {
 		b.Skip(err, "(apt-get install darknet)")
 	}
@@ -67,8 +69,11 @@ func BenchmarkAnalyze30s1080p(b *testing.B) {
 	// busy: the block moves all along, every frame changes (the worst
 	// case); event: it crosses from 10 s to 20 s, still before and after,
 	// as a camera records around an event.
-	for key, x := range map[string]string{"clip.mp4": "100+50*t", "event.mp4": "if(lt(t,10),100,if(lt(t,20),100+150*(t-10),1600))"} {
-		if err := blobs.PutFile(ctx, key, benchClip(b, key, x)); err != nil {
+	// people: the same moving block over darknet's person.jpg (a woman, a
+	// horse, a dog), for the HOLO4 rules that read poses and faces.
+	for key, c := range map[string][2]string{"clip.mp4": {"dog.jpg", "100+50*t"}, "people.mp4": {"person.jpg", "100+50*t"},
+		"event.mp4": {"dog.jpg", "if(lt(t,10),100,if(lt(t,20),100+150*(t-10),1600))"}} {
+		if err := blobs.PutFile(ctx, key, benchClip(b, key, c[0], c[1])); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -88,11 +93,19 @@ func BenchmarkAnalyze30s1080p(b *testing.B) {
 		return det
 	}
 	det, det2 := open(1), open(2) // --ai-threads 1 (the default) and 2
+	poses, faces := openHOLO4(b, dir)
+	var every []string // every HOLO4 algorithm of the catalogue
+	for _, p := range holo4.Current().Packages {
+		for _, a := range p.Algorithms {
+			every = append(every, a.ID)
+		}
+	}
 	cases := []struct {
 		name string
 		det  detect.Detector
 		rate float64
 	}{
+		{"people/model+motion/2fps", det, 2}, {"people/holo4-all+model+motion/2fps", det, 2},
 		{"model+motion/2fps", det, 2}, {"model+motion/1fps", det, 1}, {"model+motion/0.5fps", det, 0.5}, {"model+motion/keyframes", det, 0},
 		{"model-2threads+motion/2fps", det2, 2}, {"motion/2fps", nil, 2}, {"motion/keyframes", nil, 0},
 		{"event/model+motion/2fps", det, 2}, {"event/model+motion/1fps", det, 1},
@@ -102,15 +115,23 @@ func BenchmarkAnalyze30s1080p(b *testing.B) {
 			continue
 		}
 		rec := r
-		if strings.HasPrefix(c.name, "event/") {
-			rec.ObjectKey, rec.MediaKey = "event.mp4", "event.mp4"
+		if clip, _, ok := strings.Cut(c.name, "/"); ok && (clip == "event" || clip == "people") {
+			rec.ObjectKey, rec.MediaKey = clip+".mp4", clip+".mp4"
+		}
+		var algorithms []string
+		if strings.Contains(c.name, "holo4-all") {
+			if poses == nil || faces == nil {
+				continue
+			}
+			algorithms = every
 		}
 		b.Run(c.name, func(b *testing.B) {
-			w := &analysis.Worker{Blobs: blobs, Detector: c.det, TempDir: b.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			w := &analysis.Worker{Blobs: blobs, Detector: c.det, Poses: poses, Faces: faces, TempDir: b.TempDir(),
+				Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 			cpu0, start := cpuTime(), time.Now()
 			var res analysis.Result
 			for range b.N {
-				if res, err = w.Analyze(ctx, rec, c.rate); err != nil {
+				if res, err = w.Analyze(ctx, rec, c.rate, algorithms...); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -122,6 +143,40 @@ func BenchmarkAnalyze30s1080p(b *testing.B) {
 			b.ReportMetric(float64(res.Detected), "detected/clip")
 			b.ReportMetric(60/wall, "clips/min")
 			b.ReportMetric(120/cpu, "clips/min-2cores")
+			b.ReportMetric(float64(len(res.HOLO4)), "holo4/clip")
+			b.ReportMetric(peakMB(b), "peak-rss-MB") // every model of the run loaded, both detectors
 		})
 	}
+}
+
+// openHOLO4 opens the pose and face models, or says why not.
+func openHOLO4(b *testing.B, dir string) (detect.PoseEstimator, detect.FaceReader) {
+	p, err := detect.OpenPose(detect.Config{ModelsDir: dir})
+	if err != nil {
+		b.Logf("no pose model: %v", err)
+		return nil, nil
+	}
+	b.Cleanup(func() { p.Close() })
+	f, err := detect.OpenFaces(detect.Config{ModelsDir: dir})
+	if err != nil {
+		b.Logf("no face models: %v", err)
+		return nil, nil
+	}
+	b.Cleanup(func() { f.Close() })
+	return p, f
+}
+
+// peakMB is the most memory this process has held resident (VmHWM).
+func peakMB(b *testing.B) float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
 }
