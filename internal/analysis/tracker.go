@@ -13,16 +13,24 @@ import (
 // Tracking rule: an object in a sample continues a track of the same type
 // (person, vehicle, animal) whose last box it overlaps by TrackIoU at least,
 // when the track was seen in the previous sample or, missed once
-// (TrackGap), in the one before. Types, not the model's classes, because
+// (TrackGap), in the one before. Sampled at 2 frames/s or at key frames, a
+// walking person or a passing car overlaps its last box little or not at
+// all, so failing that an object also continues a track whose box is of a
+// similar size (areas within SizeRatio) and whose centre is within
+// TrackReach box sizes per sample of the object's, from where the track
+// was or from where its speed so far puts it. Overlaps are matched first,
+// then the nearest. Types, not the model's classes, because
 // the model scores each class apart and its best name for one object
 // flickers (horse, cow; car, truck): within a sample, an object of the same
 // type as a better-scored one that it overlaps by SameIoU is that one under
 // another name and is dropped, and a track is labelled with the class of
 // its best score.
 const (
-	TrackIoU = 0.3
-	TrackGap = 1
-	SameIoU  = 0.7
+	TrackIoU   = 0.3
+	TrackGap   = 1
+	SameIoU    = 0.7
+	TrackReach = 1.5
+	SizeRatio  = 2.5
 )
 
 // Tracker merges what the detector finds in consecutive samples of a
@@ -48,6 +56,8 @@ type track struct {
 	first, last time.Duration
 	lastSample  int
 	lastBox     [4]float32
+	v           [2]float32 // the centre's move per sample, from the last two sightings
+	seen        bool
 	best        float32
 	bestBox     [4]float32
 }
@@ -107,12 +117,13 @@ func (t *Tracker) distinct(objs []detect.Object) []detect.Object {
 
 type pair struct {
 	track, obj int
-	iou        float64
+	rank       float64 // 1 + IoU for an overlap, below 1 for a reach (nearer is higher)
 }
 
-// pairs lists the (track, object) pairs that may continue, best overlap
-// first: taking them greedily in this order matches each object to the
-// track it overlaps most that no better pair took.
+// pairs lists the (track, object) pairs that may continue, best first:
+// taking them greedily in this order matches each object to the track it
+// overlaps most, or failing any overlap to the nearest, that no better
+// pair took.
 func (t *Tracker) pairs(objs []detect.Object) []pair {
 	var ps []pair
 	for ti, tr := range t.live {
@@ -121,15 +132,47 @@ func (t *Tracker) pairs(objs []detect.Object) []pair {
 				continue
 			}
 			if iou := IoU(tr.lastBox, o.Box); iou >= TrackIoU {
-				ps = append(ps, pair{ti, oi, iou})
+				ps = append(ps, pair{ti, oi, 1 + iou})
+			} else if d, ok := tr.reach(o.Box, t.n); ok {
+				ps = append(ps, pair{ti, oi, 1 - d/(TrackReach*float64(t.n-tr.lastSample)+1)})
 			}
 		}
 	}
-	slices.SortStableFunc(ps, func(a, b pair) int { return cmp.Compare(b.iou, a.iou) })
+	slices.SortStableFunc(ps, func(a, b pair) int { return cmp.Compare(b.rank, a.rank) })
 	return ps
 }
 
+// reach says how far, in box sizes, b is from where the track was or from
+// where its speed puts it at sample, and whether that is near enough.
+func (tr *track) reach(b [4]float32, sample int) (float64, bool) {
+	a := tr.lastBox
+	areaA, areaB := float64(a[2])*float64(a[3]), float64(b[2])*float64(b[3])
+	if areaA <= 0 || areaB <= 0 || max(areaA, areaB) > SizeRatio*min(areaA, areaB) {
+		return 0, false
+	}
+	gap := float64(sample - tr.lastSample)
+	size := float64(max(a[2], a[3], b[2], b[3]))
+	cx, cy := center(b)
+	lx, ly := center(a)
+	d := math.Hypot(cx-lx, cy-ly)
+	if tr.seen {
+		d = min(d, math.Hypot(cx-lx-gap*float64(tr.v[0]), cy-ly-gap*float64(tr.v[1])))
+	}
+	d /= size
+	return d, d <= TrackReach*gap
+}
+
+func center(b [4]float32) (float64, float64) {
+	return float64(b[0]) + float64(b[2])/2, float64(b[1]) + float64(b[3])/2
+}
+
 func (tr *track) see(sample int, at time.Duration, o detect.Object) {
+	if tr.best >= 0 && sample > tr.lastSample { // a sighting before this one: its speed
+		cx, cy := center(o.Box)
+		lx, ly := center(tr.lastBox)
+		gap := float64(sample - tr.lastSample)
+		tr.v, tr.seen = [2]float32{float32((cx - lx) / gap), float32((cy - ly) / gap)}, true
+	}
 	tr.last, tr.lastSample, tr.lastBox = at, sample, o.Box
 	if o.Score > tr.best {
 		tr.best, tr.bestBox, tr.class = o.Score, o.Box, o.Class

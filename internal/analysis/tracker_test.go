@@ -156,3 +156,38 @@ func TestTrackerForAnAlgorithm(t *testing.T) {
 		t.Errorf("the zero tracker: %+v, want the dog as an animal from the model", d)
 	}
 }
+
+// Sampled at 2 frames/s, a passing car overlaps its last box not at all
+// and a walking person little: each is still one detection, while two
+// people walking side by side stay two, and a car that appears far away
+// as another drives off is another car.
+func TestTrackerFollowsWhatMovesFastBetweenSamples(t *testing.T) {
+	var tr Tracker
+	for i, x := range []float32{0.0, 0.22, 0.46, 0.72, 0.96} { // a car speeding up, 1.1 to 1.2 lengths a sample
+		objs := []detect.Object{obj("car", 0.8, x, 0.6, 0.2, 0.12),
+			obj("person", 0.9, 0.10+0.06*float32(i), 0.2, 0.08, 0.25), obj("person", 0.7, 0.30+0.06*float32(i), 0.2, 0.08, 0.25)}
+		if i == 2 {
+			objs = objs[1:] // the car missed once
+		}
+		tr.Add(sec(0.5*float64(i)), objs)
+	}
+	tr.Add(sec(2.5), []detect.Object{obj("car", 0.6, 0.05, 0.6, 0.2, 0.12)}) // another car, back on the left
+	var got []string
+	for _, d := range tr.Detections() {
+		got = append(got, fmt.Sprintf("%s %.2f-%v..%v", d.Type, d.Box[0], d.Start, d.End))
+	}
+	want := []string{"person 0.10-0s..2s", "person 0.30-0s..2s", "vehicle 0.00-0s..2s", "vehicle 0.05-2.5s..2.5s"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("detections %q, want %q", got, want)
+	}
+}
+
+// A box far bigger or smaller is not the same object, however near.
+func TestTrackerDoesNotJoinBoxesOfVeryDifferentSizes(t *testing.T) {
+	var tr Tracker
+	tr.Add(0, []detect.Object{obj("person", 0.9, 0.40, 0.3, 0.05, 0.12)})   // far away
+	tr.Add(sec(1), []detect.Object{obj("person", 0.9, 0.50, 0.2, 0.2, 0.6)}) // close to the camera
+	if n := len(tr.Detections()); n != 2 {
+		t.Fatalf("%d detections, want 2: %+v", n, tr.Detections())
+	}
+}
