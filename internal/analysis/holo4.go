@@ -118,7 +118,6 @@ func (w *Worker) see(ctx context.Context, b *beta, at time.Duration, f detect.Fr
 	return nil
 }
 
-
 // detections returns what the algorithms found, in time order, and the
 // algorithms that ran.
 func (b *beta) detections() ([]cam2drive.Detection, []string) {

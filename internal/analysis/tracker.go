@@ -17,9 +17,9 @@ import (
 // walking person or a passing car overlaps its last box little or not at
 // all, so failing that an object also continues a track whose box is of a
 // similar size (areas within SizeRatio) and whose centre is within
-// TrackReach box sizes per sample of the object's, from where the track
-// was or from where its speed so far puts it. Overlaps are matched first,
-// then the nearest. Types, not the model's classes, because
+// TrackReach box sizes, and MaxReach of the frame, per sample of the
+// object's, from where the track was or from where its speed so far puts
+// it. Overlaps are matched first, then the nearest. Types, not the model's classes, because
 // the model scores each class apart and its best name for one object
 // flickers (horse, cow; car, truck): within a sample, an object of the same
 // type as a better-scored one that it overlaps by SameIoU is that one under
@@ -30,6 +30,7 @@ const (
 	TrackGap   = 1
 	SameIoU    = 0.7
 	TrackReach = 1.5
+	MaxReach   = 0.25
 	SizeRatio  = 2.5
 )
 
@@ -158,8 +159,7 @@ func (tr *track) reach(b [4]float32, sample int) (float64, bool) {
 	if tr.seen {
 		d = min(d, math.Hypot(cx-lx-gap*float64(tr.v[0]), cy-ly-gap*float64(tr.v[1])))
 	}
-	d /= size
-	return d, d <= TrackReach*gap
+	return d / size, d/size <= TrackReach*gap && d <= MaxReach*gap
 }
 
 func center(b [4]float32) (float64, float64) {

@@ -185,9 +185,17 @@ func TestTrackerFollowsWhatMovesFastBetweenSamples(t *testing.T) {
 // A box far bigger or smaller is not the same object, however near.
 func TestTrackerDoesNotJoinBoxesOfVeryDifferentSizes(t *testing.T) {
 	var tr Tracker
-	tr.Add(0, []detect.Object{obj("person", 0.9, 0.40, 0.3, 0.05, 0.12)})   // far away
+	tr.Add(0, []detect.Object{obj("person", 0.9, 0.40, 0.3, 0.05, 0.12)})    // far away
 	tr.Add(sec(1), []detect.Object{obj("person", 0.9, 0.50, 0.2, 0.2, 0.6)}) // close to the camera
 	if n := len(tr.Detections()); n != 2 {
 		t.Fatalf("%d detections, want 2: %+v", n, tr.Detections())
+	}
+	// A big box (close to the camera) is not followed across half the
+	// picture from one sample to the next, though that is within 1.5 sizes.
+	tr = Tracker{}
+	tr.Add(0, []detect.Object{obj("dog", 0.9, 0.05, 0.3, 0.3, 0.55)})
+	tr.Add(sec(0.5), []detect.Object{obj("horse", 0.9, 0.55, 0.3, 0.3, 0.45)})
+	if n := len(tr.Detections()); n != 2 {
+		t.Fatalf("a jump across the picture: %d detections, want 2: %+v", n, tr.Detections())
 	}
 }
