@@ -23,18 +23,11 @@ func (db *DB) QueuedJobs(ctx context.Context, queue string) (int, error) {
 // two alike.)
 func (db *DB) SetRecordingMediaThen(ctx context.Context, r cam2drive.Recording, fn func(tx *Tx, aiEnabled bool) error) error {
 	return db.InTx(ctx, func(tx *Tx) error {
-		n, err := tx.q.exec(ctx, `UPDATE recordings SET status = ?, status_reason = ?, duration_ms = ?, codec = ?, width = ?, height = ?,
-		container = ?, media_key = ?, thumb_key = ?, poster_key = ?, strip_key = ?
-		WHERE org_id = ? AND id = ?`, r.Status, r.StatusReason, r.Duration.Milliseconds(), r.Codec, r.Width, r.Height,
-			r.Container, r.MediaKey, r.ThumbKey, r.PosterKey, r.StripKey, r.OrgID, r.ID)
-		if err != nil {
+		if err := setRecordingMedia(ctx, tx.q, r); err != nil {
 			return err
 		}
-		if n == 0 {
-			return cam2drive.ErrNotFound
-		}
 		var ai int
-		err = tx.q.queryRow(ctx, `SELECT ai_enabled FROM cameras WHERE org_id = ? AND id = ?`, r.OrgID, r.CameraID).Scan(&ai)
+		err := tx.q.queryRow(ctx, `SELECT ai_enabled FROM cameras WHERE org_id = ? AND id = ?`, r.OrgID, r.CameraID).Scan(&ai)
 		if cam2drive.IsNotFound(err) {
 			ai, err = 0, nil // a recording kept after its camera went
 		}

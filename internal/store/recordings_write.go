@@ -142,7 +142,11 @@ func prefixCols(prefix, cols string) string {
 // SetRecordingMedia records what processing found: the media's properties,
 // the derived objects and the status ("ready", or "failed" with a reason).
 func (db *DB) SetRecordingMedia(ctx context.Context, r cam2drive.Recording) error {
-	n, err := db.write().exec(ctx, `UPDATE recordings SET status = ?, status_reason = ?, duration_ms = ?, codec = ?, width = ?, height = ?,
+	return setRecordingMedia(ctx, db.write(), r)
+}
+
+func setRecordingMedia(ctx context.Context, w q, r cam2drive.Recording) error {
+	n, err := w.exec(ctx, `UPDATE recordings SET status = ?, status_reason = ?, duration_ms = ?, codec = ?, width = ?, height = ?,
 		container = ?, media_key = ?, thumb_key = ?, poster_key = ?, strip_key = ?
 		WHERE org_id = ? AND id = ?`, r.Status, r.StatusReason, r.Duration.Milliseconds(), r.Codec, r.Width, r.Height,
 		r.Container, r.MediaKey, r.ThumbKey, r.PosterKey, r.StripKey, r.OrgID, r.ID)
