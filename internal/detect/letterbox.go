@@ -99,9 +99,21 @@ func (l letterbox) fillPixels(f Frame, dst []float32, px pixels) {
 		ch = 1
 	}
 	grey := 114*px.Scale + px.Offset
-	for i := range dst[:ch*n] {
-		dst[i] = grey
+	if l.NW != l.InW || l.NH != l.InH {
+		for i := range dst[:ch*n] {
+			dst[i] = grey
+		}
 	}
+	if l.NW == l.W && l.NH == l.H {
+		l.copyPixels(f, dst, px)
+		return
+	}
+	l.resample(f, dst, px)
+}
+
+// resample writes the region, resized bilinearly, inside the padding.
+func (l letterbox) resample(f Frame, dst []float32, px pixels) {
+	n := l.InW * l.InH
 	// Source coordinates of each destination column, computed once.
 	xs := make([]int32, l.NW)
 	xw := make([]float32, l.NW)
@@ -143,6 +155,38 @@ func (l letterbox) fillPixels(f Frame, dst []float32, px pixels) {
 				} else {
 					dst[(dy*l.InW+dx)*3+c] = v
 				}
+			}
+		}
+	}
+}
+
+// copyPixels is fillPixels when the region keeps its size (scale 1, as for
+// the frames the analysis samples at the model's size): the bilinear
+// weights would all be 0, and skipping them is most of the cost.
+func (l letterbox) copyPixels(f Frame, dst []float32, px pixels) {
+	n := l.InW * l.InH
+	for y := range l.NH {
+		src := f.RGB[((l.Y0+y)*f.W+l.X0)*3:][:l.NW*3]
+		o := (y+l.PadY)*l.InW + l.PadX
+		switch {
+		case px.Gray:
+			row := dst[o : o+l.NW]
+			for x := range row {
+				p := src[x*3 : x*3+3]
+				row[x] = (lumaR*float32(p[0])+lumaG*float32(p[1])+lumaB*float32(p[2]))*px.Scale + px.Offset
+			}
+		case px.NCHW:
+			r, g, b := dst[o:o+l.NW], dst[n+o:n+o+l.NW], dst[2*n+o:2*n+o+l.NW]
+			for x := range r {
+				p := src[x*3 : x*3+3]
+				r[x] = float32(p[0])*px.Scale + px.Offset
+				g[x] = float32(p[1])*px.Scale + px.Offset
+				b[x] = float32(p[2])*px.Scale + px.Offset
+			}
+		default:
+			row := dst[o*3 : (o+l.NW)*3]
+			for i, v := range src {
+				row[i] = float32(v)*px.Scale + px.Offset
 			}
 		}
 	}

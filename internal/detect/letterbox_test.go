@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -286,5 +287,65 @@ func checkToFrame(t *testing.T, l letterbox, x1, y1, x2, y2 float32) {
 	}
 	if b[0]+b[2] > 1.0001 || b[1]+b[3] > 1.0001 {
 		t.Fatalf("toFrame(%v, %v, %v, %v) = %v: ends outside the frame", x1, y1, x2, y2, b)
+	}
+}
+
+// A region letterboxed at its own size (the frames the analysis samples at
+// the model's size) is copied, not resampled: the copy gives what the
+// bilinear resampling gives, in every pixel format, cropped or not.
+func TestLetterboxCopyIsTheResampling(t *testing.T) {
+	f := Frame{W: 40, H: 30, RGB: make([]byte, 40*30*3)}
+	for i := range f.RGB {
+		f.RGB[i] = byte(i*7 + i/5)
+	}
+	for _, c := range []struct {
+		name string
+		l    letterbox
+	}{
+		{"whole frame, padded", fitLetterbox(40, 30, 40, 16)},  // 40×30 in 48×32
+		{"crop", fitCrop(40, 30, [4]int{5, 4, 25, 14}, 20, 0)}, // 20×10 in 20×20
+		{"exact", fitLetterbox(40, 30, 40, 2)},                 // no padding at all
+		{"square", newLetterbox(40, 30, 40)},                   // 40×30 in 40×40
+	} {
+		if c.l.NW != c.l.W || c.l.NH != c.l.H {
+			t.Fatalf("%s: %+v resizes", c.name, c.l)
+		}
+		for _, px := range []pixels{{Scale: 1}, {NCHW: true, Scale: 1.0 / 255}, {Gray: true, Scale: 2.0 / 255, Offset: -1}} {
+			n := c.l.InW * c.l.InH * 3
+			got, want := make([]float32, n), make([]float32, n)
+			for i := range got {
+				got[i], want[i] = -7, -7
+			}
+			c.l.fillPixels(f, got, px)
+			ref := c.l
+			ref.W++ // not the same size: fillPixels resamples (at whole pixels: scale 1)
+			ref.fillPixels(Frame{W: f.W, H: f.H, RGB: f.RGB}, want, px)
+			for i := range got {
+				if !near(got[i], want[i]) {
+					t.Errorf("%s %+v: value %d = %v, resampling gives %v", c.name, px, i, got[i], want[i])
+					break
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkLetterboxFill is the letterbox of a frame the analysis samples
+// (512×288, the detector's size: copied, not resized) into the model input,
+// and of a 768×432 one (resized).
+func BenchmarkLetterboxFill(b *testing.B) {
+	for _, w := range []int{512, 768} {
+		h := w * 9 / 16
+		f := Frame{W: w, H: h, RGB: make([]byte, w*h*3)}
+		for i := range f.RGB {
+			f.RGB[i] = byte(i * 7)
+		}
+		l := fitLetterbox(f.W, f.H, 512, 32)
+		dst := make([]float32, l.InW*l.InH*3)
+		b.Run(fmt.Sprintf("%dx%d", w, h), func(b *testing.B) {
+			for range b.N {
+				l.fill(f, dst, true, 1)
+			}
+		})
 	}
 }
