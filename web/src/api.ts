@@ -269,6 +269,10 @@ export interface RecordingMedia {
   download_url: string;
   download_filename: string;
   expires_at: string;
+  /** Seconds the URLs had left when the server answered. */
+  expires_in?: number;
+  /** When the URLs stop working, by this browser's clock (ms): set on receipt from expires_in, not sent by the server. */
+  valid_until?: number;
 }
 
 export interface Detection {
@@ -681,10 +685,10 @@ export class ApiClient {
 
   // --- recordings -------------------------------------------------------------
   listRecordings(orgId: string, params: RecordingFilter & { from?: string; to?: string } & Page = {}) {
-    return this.get<List<Recording>>(`/orgs/${seg(orgId)}/recordings${recordingQuery(params)}`);
+    return this.get<List<Recording>>(`/orgs/${seg(orgId)}/recordings${recordingQuery(params)}`).then((l) => (l.items.forEach(stampMedia), l));
   }
   getRecording(orgId: string, recordingId: string) {
-    return this.get<Recording>(`/orgs/${seg(orgId)}/recordings/${seg(recordingId)}`);
+    return this.get<Recording>(`/orgs/${seg(orgId)}/recordings/${seg(recordingId)}`).then(stampMedia);
   }
   recordingCalendar(orgId: string, params: RecordingFilter & { month?: string } = {}) {
     return this.get<RecordingCalendar>(`/orgs/${seg(orgId)}/recordings/calendar${recordingQuery(params)}`);
@@ -711,6 +715,13 @@ export function recordingQuery(params: object): string {
 
 function seg(id: string): string {
   return encodeURIComponent(id);
+}
+
+/** Dates a recording's media URLs by this browser's clock (which may differ from the server's). */
+function stampMedia(r: Recording): Recording {
+  const m = r?.media;
+  if (m) m.valid_until = typeof m.expires_in === 'number' ? Date.now() + m.expires_in * 1000 : Date.parse(m.expires_at);
+  return r;
 }
 
 async function toApiError(res: Response): Promise<ApiError> {

@@ -194,7 +194,7 @@ function Events({
   const tz = site?.timezone;
   const params = useMemo(() => listQuery(filters), [filters]);
   const list = useRecordingList(orgId, cameras.length ? params : null);
-  const { rec, select, loading: detailLoading, mediaFailed } = useSelection(orgId, opened);
+  const { rec, select, loading: detailLoading, mediaFailed, freshMedia } = useSelection(orgId, opened);
   const [speed, setSpeed] = useState(1);
   const [olderWanted, setOlderWanted] = useState('');
   const [timelineDay, setTimelineDay] = useState<Day | null>(null);
@@ -339,6 +339,7 @@ function Events({
                 hasPrev={hasPrev}
                 hasNext={hasNext}
                 onMediaError={mediaFailed}
+                freshMedia={freshMedia}
               >
                 <EventDetails rec={rec} loading={detailLoading} timeZone={tz} onSeek={seek} />
               </Player>
@@ -368,5 +369,6 @@ function listProps(list: ReturnType<typeof useRecordingList>) {
     hasMore: list.hasMore,
     onMore: list.loadMore,
     onRetry: list.retry,
+    onStale: list.mediaFailed,
   };
 }

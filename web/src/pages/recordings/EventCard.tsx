@@ -7,6 +7,7 @@ import { memo, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Recording } from '../../api';
 import { zonedParts } from './dates';
+import { stale } from './expiry';
 import { DetectionIcons } from './DetectionIcon';
 import { formatDuration, stripFrame, stripPosition } from './format';
 
@@ -15,15 +16,19 @@ const FRAMES = 10;
 /**
  * The thumbnail of an event; hovering it plays the preview strip (ten frames
  * of the clip side by side), moving along it picks the frame under the pointer.
+ * A picture that fails (or a preview hovered) with expired URLs asks for fresh
+ * ones (onStale); the placeholder shows until they come.
  */
-function Thumbnail({ rec }: { rec: Recording }) {
+function Thumbnail({ rec, onStale }: { rec: Recording; onStale?: (id: string) => boolean }) {
   const { t } = useTranslation();
   const [hover, setHover] = useState(false);
   const [frame, setFrame] = useState(0);
-  const [broken, setBroken] = useState(false);
+  // The URL that failed: a fresh one is tried again.
+  const [failed, setFailed] = useState('');
   const box = useRef<HTMLDivElement>(null);
   const strip = rec.media.strip_url;
   const thumb = rec.media.thumbnail_url || rec.media.image_url;
+  const broken = !!thumb && failed === thumb;
 
   useEffect(() => {
     if (!hover || !strip) return;
@@ -34,7 +39,10 @@ function Thumbnail({ rec }: { rec: Recording }) {
   return (
     <Box
       ref={box}
-      onMouseEnter={() => setHover(true)}
+      onMouseEnter={() => {
+        setHover(true);
+        if (strip && stale(rec.media)) onStale?.(rec.id);
+      }}
       onMouseLeave={() => {
         setHover(false);
         setFrame(0);
@@ -46,7 +54,10 @@ function Thumbnail({ rec }: { rec: Recording }) {
       sx={{ position: 'relative', aspectRatio: '16 / 9', bgcolor: '#11141b', overflow: 'hidden', borderRadius: 1.5 }}
     >
       {thumb && !broken ? (
-        <Box component="img" src={thumb} alt="" loading="lazy" decoding="async" onError={() => setBroken(true)} sx={{ width: '100%', height: '100%', objectFit: 'cover', display: 'block' }} />
+        <Box component="img" src={thumb} alt="" loading="lazy" decoding="async" onError={(e) => {
+            setFailed(e.currentTarget.getAttribute('src') ?? '');
+            onStale?.(rec.id);
+          }} sx={{ width: '100%', height: '100%', objectFit: 'cover', display: 'block' }} />
       ) : (
         <Box sx={{ position: 'absolute', inset: 0, display: 'grid', placeItems: 'center', color: 'rgba(255,255,255,0.35)' }}>
           {rec.kind === 'snapshot' ? <PhotoOutlinedIcon /> : <VideocamOutlinedIcon />}
@@ -141,11 +152,14 @@ export const EventCard = memo(function EventCard({
   timeZone,
   selected,
   onSelect,
+  onStale,
 }: {
   rec: Recording;
   timeZone: string | undefined;
   selected: boolean;
   onSelect: (r: Recording) => void;
+  /** The event's media failed or expired: returns whether fresh URLs are coming. */
+  onStale?: (id: string) => boolean;
 }) {
   const time = zonedParts(rec.start, timeZone).seconds;
   return (
@@ -170,7 +184,7 @@ export const EventCard = memo(function EventCard({
         '&.Mui-focusVisible': { outline: `2px solid ${theme.palette.primary.main}` },
       })}
     >
-      <Thumbnail rec={rec} />
+      <Thumbnail rec={rec} onStale={onStale} />
       <Box sx={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: 0.5, mt: 0.75, minHeight: 22 }}>
         <Typography variant="body2" sx={{ fontWeight: 700, fontVariantNumeric: 'tabular-nums' }} data-testid="event-time">
           {time}

@@ -36,6 +36,7 @@ export function EventList({
   timeZone,
   selectedId,
   onSelect,
+  onStale,
 }: {
   items: Recording[];
   total: number;
@@ -49,6 +50,8 @@ export function EventList({
   timeZone: string | undefined;
   selectedId: string;
   onSelect: (r: Recording) => void;
+  /** An event's media failed or expired: returns whether fresh URLs are coming. */
+  onStale?: (id: string) => boolean;
 }) {
   const { t, i18n } = useTranslation();
   const heading = period.start === period.end ? longDay(period.start) : `${longDay(period.start)} – ${longDay(period.end)}`;
@@ -80,7 +83,7 @@ export function EventList({
                   {longDay(day)}
                 </Typography>
               )}
-              <EventCard rec={r} timeZone={timeZone} selected={r.id === selectedId} onSelect={onSelect} />
+              <EventCard rec={r} timeZone={timeZone} selected={r.id === selectedId} onSelect={onSelect} onStale={onStale} />
             </Fragment>
           );
         })}

@@ -5,10 +5,11 @@ import PauseIcon from '@mui/icons-material/Pause';
 import PlayArrowIcon from '@mui/icons-material/PlayArrow';
 import SkipNextIcon from '@mui/icons-material/SkipNext';
 import SkipPreviousIcon from '@mui/icons-material/SkipPrevious';
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Recording } from '../../api';
+import type { Recording, RecordingMedia } from '../../api';
 import { useNotify } from '../../components/Notifier';
+import { errorMessage } from '../../errors';
 import { formatClock } from './format';
 import { clampTime, FRAME_SECONDS, keyAction, ownedElsewhere, stepSpeed, type PlayerAction } from './keyboard';
 import { DetectionBoxes } from './DetectionBoxes';
@@ -35,6 +36,7 @@ export function Player({
   hasPrev,
   hasNext,
   onMediaError,
+  freshMedia,
   children,
 }: {
   rec: Recording;
@@ -47,6 +49,8 @@ export function Player({
   hasNext: boolean;
   /** The media could not be loaded (its signed URL may have expired): returns whether a fresh copy is coming. */
   onMediaError: () => boolean;
+  /** The event's media with time left (fresh URLs read when these are about to expire), for Download. */
+  freshMedia?: () => Promise<RecordingMedia | undefined>;
   /** What goes under the player (detections, details). */
   children?: ReactNode;
 }) {
@@ -61,7 +65,18 @@ export function Player({
   const [duration, setDuration] = useState(rec.duration_ms / 1000);
   const [failed, setFailed] = useState(false);
   const isClip = rec.kind === 'clip';
-  const src = isClip ? rec.media.video_url : rec.media.image_url || rec.media.poster_url;
+  const latest = isClip ? rec.media.video_url : rec.media.image_url || rec.media.poster_url;
+  // The URL shown: a fresh one of the same event (the old one expires) replaces it where the clip was,
+  // at its time, paused or playing (resume, applied once the new URL's metadata is in).
+  const [shown, setShown] = useState({ id: rec.id, src: latest });
+  const resume = useRef<{ src: string; time: number; paused: boolean } | null>(null);
+  const src = shown.id === rec.id ? shown.src : latest;
+  useEffect(() => {
+    if (shown.id === rec.id && shown.src === latest) return;
+    const v = video.current;
+    resume.current = shown.id === rec.id && v && v.readyState >= 1 && !v.error ? { src: latest, time: v.currentTime, paused: v.paused } : null;
+    setShown({ id: rec.id, src: latest });
+  }, [rec.id, latest, shown]);
   const ready = rec.status === 'ready' && !!src;
 
   useEffect(() => {
@@ -131,6 +146,25 @@ export function Player({
     }
   };
 
+  // Download with URLs that still work: the link as it is when it has time left, else fresh ones read first.
+  const download = (e: MouseEvent<HTMLElement>) => {
+    if (!freshMedia) return;
+    e.preventDefault();
+    freshMedia().then(
+      (m) => {
+        if (!m?.download_url) return;
+        const a = document.createElement('a');
+        a.href = m.download_url;
+        a.download = m.download_filename || '';
+        a.style.display = 'none';
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+      },
+      (err: unknown) => notify(errorMessage(err, t), 'error'),
+    );
+  };
+
   const fullscreen = () => {
     const el = frame.current;
     if (!el) return;
@@ -173,6 +207,13 @@ export function Player({
                 if (Number.isFinite(v.duration)) setDuration(v.duration);
                 v.defaultPlaybackRate = speed;
                 v.playbackRate = speed;
+                const r = resume.current;
+                if (r && r.src === src) {
+                  resume.current = null;
+                  v.currentTime = r.time;
+                  if (r.paused) v.pause();
+                  else void v.play().catch(() => undefined);
+                }
               }}
               onError={() => {
                 if (!onMediaError()) setFailed(true);
@@ -259,6 +300,7 @@ export function Player({
             <PlayerMenu
               download={canDownload && rec.status !== 'processing' ? rec.media.download_url : ''}
               filename={rec.media.download_filename}
+              onDownload={download}
               speed={speed}
               onSpeed={onSpeed}
               video={isClip && ready}

@@ -6,7 +6,7 @@ import DownloadOutlinedIcon from '@mui/icons-material/DownloadOutlined';
 import MoreVertIcon from '@mui/icons-material/MoreVert';
 import PictureInPictureAltOutlinedIcon from '@mui/icons-material/PictureInPictureAltOutlined';
 import SpeedOutlinedIcon from '@mui/icons-material/SpeedOutlined';
-import { useState } from 'react';
+import { useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SPEEDS } from './keyboard';
 
@@ -29,10 +29,13 @@ export function PlayerMenu({
   onPip,
   boxes,
   onBoxes,
+  onDownload,
 }: {
   /** The download URL; "" hides the item (no permission, or nothing to download yet). */
   download: string;
   filename: string;
+  /** Called on a click on Download before the browser follows the link (which it may prevent). */
+  onDownload?: (e: MouseEvent<HTMLElement>) => void;
   speed: number;
   onSpeed: (s: number) => void;
   /** Whether the event is a clip (speed and PiP apply). */
@@ -72,7 +75,16 @@ export function PlayerMenu({
         transformOrigin={{ vertical: 'bottom', horizontal: 'right' }}
       >
         {download && (
-          <MenuItem component="a" href={download} download={filename || true} onClick={close} data-testid="player-download">
+          <MenuItem
+            component="a"
+            href={download}
+            download={filename || true}
+            onClick={(e: MouseEvent<HTMLElement>) => {
+              onDownload?.(e);
+              close();
+            }}
+            data-testid="player-download"
+          >
             <ListItemIcon>
               <DownloadOutlinedIcon fontSize="small" />
             </ListItemIcon>

@@ -1,5 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type Recording, type RecordingFilter } from '../../api';
+import { nextRefresh, stale } from './expiry';
+import { useRefresh } from './useRefresh';
 
 export type ListParams = RecordingFilter & { from: string; to: string };
 
@@ -15,10 +17,14 @@ interface State {
 
 const EMPTY: State = { items: [], total: 0, cursor: '', loading: false, error: undefined, loaded: false };
 
+/** The largest page the API gives (media URLs are refreshed in pages of this size). */
+const MAX_PAGE = 500;
+
 /**
  * The recordings matching the filters, a page at a time: the first page when
  * the filters change, the next one (after next_cursor) on loadMore. Answers to
- * filters that changed since are dropped.
+ * filters that changed since are dropped. Before their media URLs expire, the
+ * loaded items get fresh ones (see refreshMedia).
  */
 export function useRecordingList(orgId: string, params: ListParams | null, pageSize = 48) {
   const [state, setState] = useState<State>(EMPTY);
@@ -84,5 +90,57 @@ export function useRecordingList(orgId: string, params: ListParams | null, pageS
     setState((s) => (s.items.some((x) => x.id === r.id) ? { ...s, items: s.items.map((x) => (x.id === r.id ? { ...x, ...r, detections: undefined } : x)) } : s));
   }, []);
 
-  return { ...state, hasMore: !!state.cursor, loadMore, retry, reload, replace };
+  // Items a refresh no longer found (deleted, or filtered out since): their URLs are left to expire.
+  const [gone, setGone] = useState<ReadonlySet<string>>(() => new Set());
+  useEffect(() => setGone(new Set()), [key, tick]);
+  const at = useMemo(() => nextRefresh(state.items, gone), [state.items, gone]);
+
+  const refreshMedia = useCallback(async () => {
+    const id = seq.current;
+    const items = current.current.items;
+    if (!params || !items.length) return;
+    const fresh = await freshMedia(orgId, params, new Set(items.map((r) => r.id)));
+    if (id !== seq.current) return;
+    setState((s) => ({ ...s, items: s.items.map((x) => (fresh.has(x.id) ? { ...x, media: fresh.get(x.id)!.media } : x)) }));
+    const missing = items.filter((r) => !fresh.has(r.id)).map((r) => r.id);
+    if (missing.length) setGone((g) => new Set([...g, ...missing]));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [orgId, key]);
+  const refreshNow = useRefresh(at, refreshMedia);
+
+  /**
+   * The media of an item failed to load: reads fresh URLs when its own have
+   * expired (returns whether fresh ones are coming). One whose URLs are fresh
+   * is really broken: no refresh, so a missing picture can't loop.
+   */
+  const mediaFailed = useCallback(
+    (rid: string): boolean => {
+      const r = current.current.items.find((x) => x.id === rid);
+      if (!r || gone.has(rid) || !stale(r.media)) return false;
+      return refreshNow();
+    },
+    [gone, refreshNow],
+  );
+
+  return { ...state, hasMore: !!state.cursor, loadMore, retry, reload, replace, mediaFailed };
+}
+
+/**
+ * Fresh copies of the listed recordings `want`: the list under the same filters
+ * read again from its start in large pages (new events may have come in on top)
+ * until every one is found or the list ends — one request per 500 events, not
+ * one per event.
+ */
+async function freshMedia(orgId: string, params: ListParams, want: Set<string>): Promise<Map<string, Recording>> {
+  const found = new Map<string, Recording>();
+  const limit = Math.min(MAX_PAGE, want.size + 50);
+  let cursor = '';
+  // New events on top push the loaded ones down: a page or two more than they fill.
+  for (let pages = Math.ceil(want.size / limit) + 2; pages > 0; pages--) {
+    const page = await api.listRecordings(orgId, { ...params, limit, cursor: cursor || undefined });
+    for (const r of page.items) if (want.has(r.id)) found.set(r.id, r);
+    cursor = page.next_cursor;
+    if (found.size === want.size || !cursor) break;
+  }
+  return found;
 }

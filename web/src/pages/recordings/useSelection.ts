@@ -1,14 +1,19 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, type Recording } from '../../api';
+import { api, type Recording, type RecordingMedia } from '../../api';
+import { deadline, hasMedia, refreshAt, stale } from './expiry';
 import type { ListParams } from './useRecordingList';
+import { useRefresh } from './useRefresh';
 
 /** How often a processing event is read again. */
 const POLL_MS = 3000;
+/** A download starts with URLs that have at least this long left, else fresh ones are read first. */
+const DOWNLOAD_MARGIN_MS = 30_000;
 
 /**
  * The event being watched: the copy it was picked from (its media URLs start
  * playing at once), completed by a read of the event (its detections), read
- * again while it is processing and when its signed media URLs have expired.
+ * again while it is processing, before its signed media URLs expire (the
+ * player swaps them keeping its place) and when they failed expired.
  */
 export function useSelection(orgId: string, initial: Recording | null = null) {
   const [picked, setPicked] = useState<Recording | null>(initial);
@@ -25,7 +30,7 @@ export function useSelection(orgId: string, initial: Recording | null = null) {
           setDetail((d) => (d && d.id !== rid ? d : r));
           setLoading(false);
           // New media when it was produced meanwhile or when the old URLs expired.
-          setPicked((p) => (p && p.id === rid && (replaceMedia || p.status !== r.status) ? r : p));
+          setPicked((p) => (p && p.id === rid && (replaceMedia || p.status !== r.status || stale(p.media)) ? r : p));
         },
         () => setLoading(false),
       );
@@ -45,19 +50,42 @@ export function useSelection(orgId: string, initial: Recording | null = null) {
     return () => clearTimeout(timer);
   }, [id, status, read, detail]);
 
-  /** The media failed: read the event again once when its URLs have expired (returns whether it did). */
+  // Fresh URLs before these expire; one read at a time, backing off on failure.
+  const media = picked?.media;
+  const at = picked && hasMedia(picked) && media ? refreshAt(media) : Infinity;
+  const refresh = useCallback(async () => {
+    if (!id) return;
+    const r = await api.getRecording(orgId, id);
+    setPicked((p) => (p && p.id === r.id ? r : p));
+    setDetail((d) => (d && d.id !== r.id ? d : r));
+  }, [orgId, id]);
+  const refreshNow = useRefresh(at, refresh);
+
+  /**
+   * The media failed: reads the event again when its URLs have expired, or
+   * once per event whatever the reason (returns whether fresh URLs are
+   * coming); fresh URLs that fail again are a real error, not a loop.
+   */
   const mediaFailed = useCallback((): boolean => {
-    if (!picked || refreshed.current === picked.id) return false;
-    if (Date.parse(picked.media.expires_at) > Date.now() + 5000) return false;
+    if (!picked) return false;
+    if (!stale(picked.media) && refreshed.current === picked.id) return false;
     refreshed.current = picked.id;
-    read(picked.id, true);
-    return true;
-  }, [picked, read]);
+    return refreshNow();
+  }, [picked, refreshNow]);
+
+  /** The event's media with time left for a download: these, else fresh ones read now. */
+  const freshMedia = useCallback(async (): Promise<RecordingMedia | undefined> => {
+    if (!picked) return undefined;
+    if (deadline(picked.media) - Date.now() > DOWNLOAD_MARGIN_MS) return picked.media;
+    const r = await api.getRecording(orgId, picked.id);
+    setPicked((p) => (p && p.id === r.id ? r : p));
+    return r.media;
+  }, [orgId, picked]);
 
   const rec: Recording | null = picked
     ? { ...picked, detections: detail?.id === picked.id ? detail.detections : undefined, detection_types: detail?.id === picked.id ? detail.detection_types : picked.detection_types }
     : null;
-  return { rec, select: setPicked, loading, mediaFailed };
+  return { rec, select: setPicked, loading, mediaFailed, freshMedia };
 }
 
 /**
