@@ -219,9 +219,9 @@ class Converter:
         ratio of the resize's input (an upsampling by 2 stays one at any
         size). Outputs get the shapes ONNX infers, symbolic where they follow
         the input."""
-        inp = self.graph_inputs[0].type.tensor_type.shape.dim
-        if len(self.graph_inputs) != 1 or len(inp) != 4:
+        if len(self.graph_inputs) != 1 or len(self.graph_inputs[0].type.tensor_type.shape.dim) != 4:
             raise NotImplementedError("--dynamic-hw: the model needs one 4-D input")
+        inp = self.graph_inputs[0].type.tensor_type.shape.dim
         static = onnx.shape_inference.infer_shapes(model)
         shapes = {v.name: [d.dim_value for d in v.type.tensor_type.shape.dim]
                   for v in list(static.graph.value_info) + list(static.graph.input)}
