@@ -126,7 +126,7 @@ func BenchmarkAnalyze30s1080p(b *testing.B) {
 			algorithms = every
 		}
 		b.Run(c.name, func(b *testing.B) {
-			w := &analysis.Worker{Blobs: blobs, Detector: c.det, Poses: poses, Faces: faces, TempDir: b.TempDir(),
+			w := &analysis.Worker{Blobs: blobs, Detector: c.det, Poses: poses, Faces: faces, Threads: 1, TempDir: b.TempDir(), // as serve
 				Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 			cpu0, start := cpuTime(), time.Now()
 			var res analysis.Result
