@@ -685,7 +685,7 @@ export class ApiClient {
 
   // --- recordings -------------------------------------------------------------
   listRecordings(orgId: string, params: RecordingFilter & { from?: string; to?: string } & Page = {}) {
-    return this.get<List<Recording>>(`/orgs/${seg(orgId)}/recordings${recordingQuery(params)}`).then((l) => (l.items.forEach(stampMedia), l));
+    return this.get<List<Recording>>(`/orgs/${seg(orgId)}/recordings${recordingQuery(params)}`).then((l) => (l?.items?.forEach(stampMedia), l));
   }
   getRecording(orgId: string, recordingId: string) {
     return this.get<Recording>(`/orgs/${seg(orgId)}/recordings/${seg(recordingId)}`).then(stampMedia);
