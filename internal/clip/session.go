@@ -2,12 +2,13 @@ package clip
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	ort "github.com/yalue/onnxruntime_go"
+
+	"github.com/cam2drive/cam2drive/internal/detect"
 )
 
 // DefaultImageSize is the input side of CLIP ViT-B models, used when the
@@ -195,20 +196,11 @@ func (m *Model) newEncoder(path string, ins []ort.InputOutputInfo, out ort.Input
 }
 
 func newSession(path string, ins []string, out string, threads int) (*ort.DynamicAdvancedSession, error) {
-	opts, err := ort.NewSessionOptions()
+	opts, err := detect.SessionOptions(threads)
 	if err != nil {
 		return nil, err
 	}
 	defer opts.Destroy()
-	// One input per session: threads only inside operators, none between;
-	// idle pool threads must not spin between inputs (shared process).
-	err = errors.Join(opts.SetIntraOpNumThreads(threads), opts.SetInterOpNumThreads(1))
-	if threads > 1 {
-		err = errors.Join(err, opts.AddSessionConfigEntry("session.intra_op.allow_spinning", "0"))
-	}
-	if err != nil {
-		return nil, err
-	}
 	return ort.NewDynamicAdvancedSession(path, ins, []string{out}, opts)
 }
 

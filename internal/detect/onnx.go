@@ -195,7 +195,7 @@ func newSession(path string, m pretrained.Model, threads int) (*session, error) 
 		s.outs = append(s.outs, t)
 		outs[i] = t
 	}
-	opts, err := sessionOptions(threads)
+	opts, err := SessionOptions(threads)
 	if err != nil {
 		s.destroy()
 		return nil, err
@@ -208,7 +208,10 @@ func newSession(path string, m pretrained.Model, threads int) (*session, error) 
 	return s, nil
 }
 
-func sessionOptions(threads int) (*ort.SessionOptions, error) {
+// SessionOptions are the options of every model session of this process
+// (the caller destroys them): one input per session, threads only inside
+// operators, and idle threads that do not spin.
+func SessionOptions(threads int) (*ort.SessionOptions, error) {
 	opts, err := ort.NewSessionOptions()
 	if err != nil {
 		return nil, err
@@ -409,7 +412,7 @@ func newDetSession(path string, m pretrained.Model, threads int) (*detSession, e
 			return nil, fmt.Errorf("output %q is not in the model", name)
 		}
 	}
-	opts, err := sessionOptions(threads)
+	opts, err := SessionOptions(threads)
 	if err != nil {
 		return nil, err
 	}
