@@ -217,7 +217,7 @@ func (c *Client) body(images [][]byte, prompt string, asJSON bool) ([]byte, erro
 		return nil, err
 	}
 	if len(b) > c.cfg.MaxRequestBytes {
-		return nil, newError(keyTooLarge, 0, fmt.Errorf("request of %d bytes, more than the %d allowed (--vlm-max-request): send fewer or smaller pictures", len(b), c.cfg.MaxRequestBytes))
+		return nil, newError(keyTooLarge, 0, fmt.Errorf("request of %d bytes, more than the %d allowed: send fewer or smaller pictures", len(b), c.cfg.MaxRequestBytes))
 	}
 	return b, nil
 }
@@ -324,7 +324,7 @@ func (c *Client) answer(raw []byte, asJSON bool) (string, error) {
 		return "", newError(keyBadAnswer, 200, err)
 	}
 	if asJSON && ch.FinishReason == "length" {
-		return "", newError(keyBadAnswer, 200, fmt.Errorf("the answer was cut at the token limit (raise --vlm-max-tokens): %.200q", text))
+		return "", newError(keyBadAnswer, 200, fmt.Errorf("the answer was cut at the model's token limit: %.200q", text))
 	}
 	return text, nil
 }
