@@ -9,15 +9,13 @@
 // Needs the models (`make models`, or CAM2DRIVE_MODELS_DIR) and the darknet pictures
 // (scripts/install-deps.sh): skipped without them, failed without them when CI=true.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { eventually, expectText, loginAPI, screenshot, setup, tid, withPage } from './harness.mjs';
+import { DARKNET, MODELS_DIR, dahuaPaths as dahua, filterTypes, ftpUpload, listed, need, sh } from './lib/ai.mjs';
 
-const MODELS_DIR = process.env.CAM2DRIVE_MODELS_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'cam2drive/models');
-const DARKNET = '/usr/share/darknet/data';
 const PICTURES = ['dog.jpg', 'person.jpg', 'horses.jpg'];
 /** Seconds each picture stays on screen in the clip: dog 0–3 s, person 3–6 s, horses 6–9 s. */
 const HOLD_S = 3;
@@ -25,20 +23,6 @@ const SERIAL = '8F0C2E7PAZ00042';
 const TZ = 'Europe/Paris';
 
 const env = setup({ before, after, roles: 'web,worker,ftp', modelsDir: fs.existsSync(MODELS_DIR) ? MODELS_DIR : '' });
-
-/** Skips the test without what it needs, or fails it on CI (where `make test` installs it all). */
-function need(t, ok, what) {
-  if (ok) return true;
-  assert.notEqual(process.env.CI, 'true', `${what} (CI must have it: make test installs it)`);
-  t.skip(what);
-  return false;
-}
-
-function sh(cmd, args, timeout = 120_000) {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd} failed: ${err.message}\n${stderr}`)) : resolve(stdout)));
-  });
-}
 
 /**
  * The clip: the three pictures, HOLD_S seconds each, fitted into 640×480 (dog.jpg is 4:3 and fills
@@ -54,32 +38,8 @@ async function makeClip(dir) {
   return out;
 }
 
-/** The parts of a time in the site's zone: { day: "2026-02-05", h, m, s } (two digits each). */
-function local(date) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, h: parts.hour, m: parts.minute, s: parts.second };
-}
-
 /** Dahua paths of a clip (start–end) and of a snapshot taken at the same second, channel 1. */
-function dahuaPaths(start, seconds) {
-  const a = local(start);
-  const b = local(new Date(start.getTime() + seconds * 1000));
-  const base = `cam2drive/${SERIAL}/${a.day}/001`;
-  return {
-    clip: `${base}/dav/${a.h}/${a.h}.${a.m}.${a.s}-${b.h}.${b.m}.${b.s}[M][0@0][0].mp4`,
-    snapshot: `${base}/jpg/${a.h}/${a.m}/${a.s}[F][0@0][0].jpg`,
-  };
-}
-
-/** curl's FTP upload, creating the folders as recorders do. */
-async function ftpUpload(file, { port, username, password }, remote) {
-  const url = `ftp://${encodeURIComponent(username)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${remote}`;
-  await sh('curl', ['-sS', '--ftp-create-dirs', '-g', '--max-time', '30', '-T', file, url], 40_000);
-}
+const dahuaPaths = (start, seconds) => dahua({ serial: SERIAL, tz: TZ, start, seconds });
 
 /** The client, its camera with AI on, and both events analysed: made once for the file. */
 let made;
@@ -130,25 +90,6 @@ async function makeFixture() {
     { timeout: 180_000, interval: 1000, message: 'the clip was not analysed into person, vehicle and animal detections' },
   );
   return { ...client, site, camera: cam, ...recs };
-}
-
-/** Opens the detection filter, keeps only the given basic types, applies. */
-async function filterTypes(page, types) {
-  await tid(page, 'detections-button').click();
-  const pop = tid(page, 'detections-popover');
-  await pop.locator('[data-testid="detections-none"]').click();
-  for (const k of types) await pop.locator(`[data-testid="detection-${k}"]`).check();
-  await pop.locator('[data-testid="detections-apply"]').click();
-  await pop.waitFor({ state: 'hidden' });
-}
-
-/** The ids of the event cards listed, once the list shows n of them. */
-async function listed(page, n) {
-  return eventually(async () => {
-    const ids = await tid(page, 'event-card').evaluateAll((els) => els.map((e) => e.dataset.id));
-    assert.equal(ids.length, n, `${ids.length} cards: ${ids}`);
-    return ids.sort();
-  });
 }
 
 test('the detector finds the person, the vehicles and the animals of the darknet pictures uploaded over FTP', async (t) => {

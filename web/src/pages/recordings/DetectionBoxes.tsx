@@ -106,7 +106,12 @@ export function DetectionBoxes({ media, detections, watch }: { media: RefObject<
         const r = placeBox(d.box, pic);
         const color = TYPE_COLORS[d.type] ?? theme.palette.secondary.main;
         const text = scoreLabel(typeLabel(d.type), d.score, i18n.language);
-        const inside = r.top - pic.top < LABEL_PX;
+        // A HOLO4 algorithm's box is mostly the detector's box of the same object: its label goes
+        // under the box so that the two don't cover each other, and above the others' labels (its
+        // name is long); right of centre, labels grow leftwards so that they stay on the picture.
+        const under = !(d.type in TYPE_COLORS);
+        const inside = under ? pic.top + pic.height - (r.top + r.height) < LABEL_PX : r.top - pic.top < LABEL_PX;
+        const leftward = r.left + r.width / 2 > pic.left + pic.width / 2;
         return (
           <Box
             key={`${d.type}-${d.start_offset_ms}-${i}`}
@@ -120,9 +125,10 @@ export function DetectionBoxes({ media, detections, watch }: { media: RefObject<
               data-testid="detection-box-label"
               sx={{
                 position: 'absolute',
-                left: -2,
-                ...(inside ? { top: 0 } : { bottom: '100%' }),
+                ...(leftward ? { right: -2 } : { left: -2 }),
+                ...(under ? (inside ? { bottom: 0 } : { top: '100%' }) : inside ? { top: 0 } : { bottom: '100%' }),
                 height: LABEL_PX,
+                zIndex: under ? 1 : undefined,
                 display: 'flex',
                 alignItems: 'center',
                 gap: 0.5,
@@ -133,7 +139,7 @@ export function DetectionBoxes({ media, detections, watch }: { media: RefObject<
                 fontSize: 12,
                 fontWeight: 700,
                 whiteSpace: 'nowrap',
-                borderRadius: inside ? '0 0 3px 0' : '3px 3px 3px 0',
+                borderRadius: under || leftward ? '3px' : inside ? '0 0 3px 0' : '3px 3px 3px 0',
                 fontVariantNumeric: 'tabular-nums',
               }}
             >

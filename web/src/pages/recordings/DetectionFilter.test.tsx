@@ -76,6 +76,13 @@ describe('DetectionIcons', () => {
     expect(calls.filter((c) => c.url === '/api/v1/ai/packages')).toHaveLength(1);
   });
 
+  it('shows the basic types first, in their order, then the HOLO4 algorithms', async () => {
+    mockFetch((c) => (c.url === '/api/v1/ai/packages' ? { body: CATALOGUE } : undefined));
+    renderApp(<DetectionIcons types={['animal', 'motion', 'no_helmet', 'person']} />, { me: makeMe(), route: '/r', path: '/r' });
+    await screen.findByRole('img', { name: "Détection d'absence de casque" });
+    expect(screen.getAllByRole('img').map((e) => e.dataset.type)).toEqual(['motion', 'person', 'animal', 'no_helmet']);
+  });
+
   it('reads no catalogue for basic types only', async () => {
     const { calls } = mockFetch(() => undefined);
     renderApp(<DetectionIcons types={['vehicle']} />, { me: makeMe(), route: '/r', path: '/r' });

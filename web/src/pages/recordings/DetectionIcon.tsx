@@ -42,13 +42,17 @@ export function useTypeLabel(types: readonly string[] = []): (type: string) => s
   return (type) => names.get(type) ?? t(`recordings.type.${type}`, { defaultValue: type });
 }
 
-/** A row of detection icons, each with its name as tooltip. */
+/**
+ * A row of detection icons, each with its name as tooltip: the basic types in a fixed order, then
+ * the HOLO4 algorithms (the API lists types alphabetically, which scattered the sparkles among them).
+ */
 export function DetectionIcons({ types }: { types: readonly string[] }) {
   const label = useTypeLabel(types);
   if (!types.length) return null;
+  const ordered = [...BASIC.filter((k) => types.includes(k)), ...types.filter((k) => !BASIC.includes(k))];
   return (
     <Box sx={{ display: 'inline-flex', gap: 0.25, alignItems: 'center' }} data-testid="event-types">
-      {types.map((type) => (
+      {ordered.map((type) => (
         <Tooltip key={type} title={label(type)}>
           <Box component="span" sx={{ display: 'inline-flex' }} data-type={type} aria-label={label(type)} role="img">
             <DetectionIcon type={type} />
