@@ -18,7 +18,9 @@ pkgs=(ca-certificates curl ffmpeg gcc libc6-dev pkg-config libavformat-dev libav
 if [ "$mode" = test ]; then
   # Browser tests, protocol test clients and a PostgreSQL server for the store suite.
   # python-matplotlib-data: the portrait (grace_hopper.jpg) the face tests look at.
-  pkgs+=(chromium postgresql postgresql-client fonts-dejavu-core lftp sshpass openssh-client python-matplotlib-data)
+  # python3-skimage: its astronaut.png (public domain, a broad smile) for the friendly-mood test;
+  # heavy for one picture (about 470 MiB with scipy and matplotlib), but no smaller package ships one.
+  pkgs+=(chromium postgresql postgresql-client fonts-dejavu-core lftp sshpass openssh-client python-matplotlib-data python3-skimage)
 fi
 for p in "${pkgs[@]}"; do have "$p" || need+=("$p"); done
 
