@@ -175,8 +175,8 @@ test(
 for (const lang of ['fr', 'en']) {
   const words =
     lang === 'fr'
-      ? { taxi: "Détection de la présence d'un taxi jaune", vest: "Détection d'absence de gilet haute visibilité", urban: 'Environnement urbain', holo4: 'Beta HOLO4' }
-      : { taxi: 'Yellow taxi detection', vest: 'No high-visibility vest detection', urban: 'Urban environment', holo4: 'HOLO4 beta' };
+      ? { taxi: "Détection de la présence d'un taxi jaune", vest: "Détection d'absence de gilet haute visibilité", urban: 'Environnement urbain', holo4: 'Beta HOLO4', join: 'Rejoindre la bêta HOLO4' }
+      : { taxi: 'Yellow taxi detection', vest: 'No high-visibility vest detection', urban: 'Urban environment', holo4: 'HOLO4 beta', join: 'Join the HOLO4 beta' };
 
   test(
     `the Recordings page filters by the HOLO4 algorithms and labels their events and boxes (${lang})`,
@@ -185,7 +185,20 @@ for (const lang of ['fr', 'en']) {
       assert.ok(found, 'the join test above did not get its detections');
       const c = found;
       await env.server.api('PATCH', '/me/preferences', { language: lang }, { token: c.token });
-      await loginAPI(page, env.server, c, `/recordings?site=${c.site.id}`);
+      // The camera's settings, opened again: in the beta, with the chosen algorithms ticked.
+      await loginAPI(page, env.server, c, '/cameras');
+      await tid(page, 'camera-row').filter({ has: page.getByText(c.camera.name, { exact: true }) }).locator('[data-testid="camera-edit"]').click();
+      const dialog = tid(page, 'camera-dialog');
+      await expectText(dialog.locator('[data-testid="holo4-section"]'), words.join);
+      assert.equal(await dialog.locator('[data-testid="camera-holo4"]').isChecked(), true);
+      assert.equal(await dialog.getByLabel(words.taxi).isChecked(), true);
+      await expectText(dialog.locator('[data-testid="holo4-count-urban"]'), '2/2');
+      await expectText(dialog.locator('[data-testid="holo4-count-construction_site"]'), '1/2');
+      await screenshot(page, `holo4-camera-${lang}.png`);
+      await dialog.locator('[data-testid="camera-close"]').click();
+      await dialog.waitFor({ state: 'hidden' });
+
+      await page.goto(`/recordings?site=${c.site.id}`);
 
       // Both events; each one's icons include its algorithm, named in the interface language.
       assert.deepEqual(await listed(page, 2), [c.taxi.id, c.woman.id].sort());
