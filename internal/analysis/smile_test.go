@@ -7,6 +7,7 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -18,13 +19,19 @@ import (
 	"github.com/cam2drive/cam2drive/internal/store"
 )
 
-const (
-	// Eileen Collins's NASA portrait (public domain), shipped by Debian's
-	// python3-skimage: she smiles broadly, teeth showing.
-	astronautPNG = "/usr/lib/python3/dist-packages/skimage/data/astronaut.png"
-	// Grace Hopper's portrait, shipped by Debian's python-matplotlib-data.
-	hopperJPG = "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"
-)
+// Eileen Collins's NASA portrait (public domain), from Debian's
+// python3-skimage: she smiles broadly, teeth showing. `scripts/install-deps.sh
+// test` takes it out of the package into the fixtures cache.
+var astronautPNG = func() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "astronaut.png"
+	}
+	return filepath.Join(dir, "cam2drive", "fixtures", "astronaut.png")
+}()
+
+// Grace Hopper's portrait, shipped by Debian's python-matplotlib-data.
+const hopperJPG = "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"
 
 // realFaces opens the face and expression models `cam2drive models
 // install` set up; it skips when they are missing, except in CI.
@@ -49,14 +56,16 @@ func realFaces(t *testing.T) detect.FaceReader {
 }
 
 // pictureFrame reads a picture a Debian test package ships, as a frame.
-func pictureFrame(t *testing.T, path, pkg string) detect.Frame {
+// pictureFrame reads a test picture that `scripts/install-deps.sh test`
+// provides (from, says where it comes from).
+func pictureFrame(t *testing.T, path, from string) detect.Frame {
 	t.Helper()
 	fh, err := os.Open(path)
 	if err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatal(err, "(scripts/install-deps.sh test installs "+pkg+")")
+			t.Fatal(err, "(scripts/install-deps.sh test provides it: "+from+")")
 		}
-		t.Skip(err, "(apt-get install "+pkg+")")
+		t.Skip(err, "(run scripts/install-deps.sh test: "+from+")")
 	}
 	defer fh.Close()
 	img, _, err := image.Decode(fh)
@@ -87,15 +96,15 @@ func pixels(f detect.Frame, x0, y0, x1, y1 int) [4]float32 {
 func TestFriendlyMoodOnRealFaces(t *testing.T) {
 	faces, det := realFaces(t), realDetector(t)
 	for _, c := range []struct {
-		name, path, pkg string
-		face            [4]int // brow to chin, cheek to cheek, checked by hand
-		friendly        bool
+		name, path, from string
+		face             [4]int // brow to chin, cheek to cheek, checked by hand
+		friendly         bool
 	}{
-		{"smiling astronaut", astronautPNG, "python3-skimage", [4]int{175, 75, 275, 185}, true},
+		{"smiling astronaut", astronautPNG, "python3-skimage's .deb", [4]int{175, 75, 275, 185}, true},
 		{"reserved Grace Hopper", hopperJPG, "python-matplotlib-data", [4]int{160, 150, 365, 335}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			f := pictureFrame(t, c.path, c.pkg)
+			f := pictureFrame(t, c.path, c.from)
 			objs, err := det.Detect(context.Background(), f)
 			if err != nil {
 				t.Fatal(err)
@@ -134,9 +143,9 @@ func TestWorkerFriendlyMoodRealModels(t *testing.T) {
 	faces, det := realFaces(t), realDetector(t)
 	if _, err := os.Stat(astronautPNG); err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatal(err, "(scripts/install-deps.sh test installs python3-skimage)")
+			t.Fatal(err, "(scripts/install-deps.sh test fetches it)")
 		}
-		t.Skip(err, "(apt-get install python3-skimage)")
+		t.Skip(err, "(scripts/install-deps.sh test fetches it)")
 	}
 	clip := ffmpeg(t, "smile.mp4", "-loop", "1", "-framerate", "25", "-t", "3", "-i", astronautPNG,
 		"-pix_fmt", "yuv420p", "-r", "25", "-g", "25", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "15")
