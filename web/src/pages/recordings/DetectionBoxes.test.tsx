@@ -168,6 +168,49 @@ describe('detection boxes on the player', () => {
     expect(boxes()[0]).toHaveTextContent('Person 83%');
   });
 
+  it('lay the labels of close boxes out apart on the picture, a name too long cut but whole in the title', async () => {
+    localStorage.setItem(SHOW_BOXES_KEY, '1');
+    // The HOLO4 screenshot's case: a truck, the same pick-up as a yellow taxi, a bicycle and a dog
+    // under them, in the picture's upper right.
+    const close = [
+      det('vehicle', [0.62, 0.05, 0.28, 0.2], 0, 2000, 0.36, 'truck'),
+      det('yellow_taxi', [0.63, 0.06, 0.27, 0.19], 0, 2000, 0.28),
+      det('vehicle', [0.15, 0.2, 0.7, 0.6], 0, 2000, 0.31, 'bicycle'),
+      det('animal', [0.17, 0.22, 0.25, 0.7], 0, 2000, 0.3, 'dog'),
+    ];
+    renderPlayer(recording({ detections: close, detection_types: ['vehicle', 'yellow_taxi', 'animal'] }));
+    const video = await screen.findByTestId('player-video');
+    // A 4:3 video in a small 16:9 element: the picture is 240×180 between 40 px bars.
+    size(video, [640, 480], [320, 180]);
+    setTime(video, 1);
+    fireEvent(video, new Event('loadedmetadata'));
+    await waitFor(() => expect(boxes()).toHaveLength(4));
+    await waitFor(() => expect(boxes()[1]).toHaveTextContent("Détection de la présence d'un taxi jaune"));
+    // Each label's rectangle on the element: its box's place plus its own in the box's padding box.
+    const rects = boxes().map((b) => {
+      const [bl, bt] = px(b);
+      const label = within(b).getByTestId('detection-box-label');
+      const [ll, lt, lw] = px(label);
+      return { left: bl + 2 + ll, top: bt + 2 + lt, width: lw, height: 20 };
+    });
+    for (const [i, a] of rects.entries()) {
+      expect(a.left).toBeGreaterThanOrEqual(40);
+      expect(a.left + a.width).toBeLessThanOrEqual(40 + 240 + 1);
+      expect(a.top).toBeGreaterThanOrEqual(0);
+      expect(a.top + a.height).toBeLessThanOrEqual(180 + 1);
+      for (const b of rects.slice(i + 1)) {
+        const apart = a.left + a.width <= b.left || b.left + b.width <= a.left || a.top + a.height <= b.top || b.top + b.height <= a.top;
+        expect(apart, `${JSON.stringify(a)} and ${JSON.stringify(b)} overlap`).toBe(true);
+      }
+    }
+    // The taxi's long name is wider than the picture: cut, but whole in the text and the title.
+    const taxi = within(boxes()[1]).getByTestId('detection-box-label');
+    expect(taxi).toHaveAttribute('data-truncated', 'true');
+    expect(taxi.textContent?.replace(/\s/gu, ' ')).toBe("Détection de la présence d'un taxi jaune 28 %");
+    expect(taxi.getAttribute('title')?.replace(/\s/gu, ' ')).toBe("Détection de la présence d'un taxi jaune 28 %");
+    expect(within(boxes()[0]).getByTestId('detection-box-label')).not.toHaveAttribute('data-truncated');
+  });
+
   it('offer the toggle in English too', async () => {
     renderPlayer(recording(), 'en');
     fireEvent.click(within(await screen.findByTestId('player')).getByTestId('player-menu'));

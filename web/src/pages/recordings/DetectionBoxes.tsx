@@ -1,12 +1,26 @@
 import { Box, useTheme } from '@mui/material';
-import { useEffect, useState, type RefObject } from 'react';
+import { useEffect, useMemo, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Detection } from '../../api';
-import { boxesAt, boxesKey, containRect, placeBox, scoreLabel, type Rect } from './boxes';
+import { boxesAt, boxesKey, containRect, estimateTextWidth, placeBox, placeLabels, scoreLabel, scorePercent, type Rect } from './boxes';
 import { DetectionIcon, TYPE_COLORS, useTypeLabel } from './DetectionIcon';
 
-/** Height of a box's label in pixels: under it, the label goes inside the box. */
+/** A label's height, font size, and the widths around its text, in pixels. */
 const LABEL_PX = 20;
+const FONT_PX = 12;
+const PAD_LEFT = 2;
+const ICON_PX = 15;
+const GAP_PX = 4;
+const PAD_RIGHT = 6;
+/** Room for the difference between the measured text and the drawn one (rounding, kerning). */
+const SLACK_PX = 3;
+/**
+ * A label wider than its box and than this that finds no room at its full
+ * width is cut to it with an ellipsis (the full name is in the title).
+ */
+const LABEL_MAX_PX = 240;
+/** The boxes' border width: a label is placed in its box's padding box. */
+const BORDER_PX = 2;
 
 type Media = HTMLVideoElement | HTMLImageElement;
 const isVideo = (el: Media): el is HTMLVideoElement => el.tagName === 'VIDEO';
@@ -89,9 +103,25 @@ function useShown(media: RefObject<Media | null>, detections: Detection[] | unde
 }
 
 /**
+ * The width in pixels of a text in the labels' font: measured on a canvas
+ * where there is one (browsers), estimated otherwise (jsdom).
+ */
+function useTextWidth(fontFamily: string): (text: string) => number {
+  return useMemo(() => {
+    const ctx = typeof OffscreenCanvas === 'undefined' ? null : new OffscreenCanvas(1, 1).getContext('2d');
+    if (!ctx) return (text: string) => estimateTextWidth(text, FONT_PX);
+    ctx.font = `700 ${FONT_PX}px ${fontFamily}`;
+    return (text: string) => ctx.measureText(text).width;
+  }, [fontFamily]);
+}
+
+/**
  * The detection boxes drawn over the player's video or picture (client
  * guide §2.7, issue 5): each box with its type's colour, icon, name and
- * score, placed on the picture itself, not on the letterbox bars.
+ * score, placed on the picture itself, not on the letterbox bars. The
+ * labels are laid out together so that none hides another and all stay on
+ * the picture; a long HOLO4 name is cut with an ellipsis (full in the title
+ * and in the event's detection chips).
  */
 export function DetectionBoxes({ media, detections, watch }: { media: RefObject<Media | null>; detections: Detection[] | undefined; watch: string }) {
   const { i18n } = useTranslation();
@@ -99,19 +129,24 @@ export function DetectionBoxes({ media, detections, watch }: { media: RefObject<
   const pic = usePictureRect(media, watch);
   const shown = useShown(media, detections, watch);
   const typeLabel = useTypeLabel([...new Set((detections ?? []).map((d) => d.type))]);
+  const textWidth = useTextWidth(String(theme.typography.fontFamily ?? 'sans-serif'));
   if (!pic) return null;
+  const items = shown.map((d) => {
+    const box = placeBox(d.box, pic);
+    const name = typeLabel(d.type);
+    const pct = scorePercent(d.score, i18n.language);
+    const natural = Math.ceil(PAD_LEFT + ICON_PX + GAP_PX + textWidth(name) + (pct ? GAP_PX + textWidth(pct) : 0) + PAD_RIGHT + SLACK_PX);
+    const shortWidth = Math.min(natural, Math.max(box.width, LABEL_MAX_PX));
+    return { d, box, name, pct, natural, width: natural, shortWidth, height: LABEL_PX, score: d.score };
+  });
+  // Labels never overlap and stay on the picture (see placeLabels); all are drawn over all boxes.
+  const labels = placeLabels(items, pic);
   return (
     <Box data-testid="detection-boxes" data-count={shown.length} sx={{ position: 'absolute', inset: 0, pointerEvents: 'none', overflow: 'hidden' }}>
-      {shown.map((d, i) => {
-        const r = placeBox(d.box, pic);
+      {items.map(({ d, box: r, name, pct, natural }, i) => {
         const color = TYPE_COLORS[d.type] ?? theme.palette.secondary.main;
-        const text = scoreLabel(typeLabel(d.type), d.score, i18n.language);
-        // A HOLO4 algorithm's box is mostly the detector's box of the same object: its label goes
-        // under the box so that the two don't cover each other, and above the others' labels (its
-        // name is long); right of centre, labels grow leftwards so that they stay on the picture.
-        const under = !(d.type in TYPE_COLORS);
-        const inside = under ? pic.top + pic.height - (r.top + r.height) < LABEL_PX : r.top - pic.top < LABEL_PX;
-        const leftward = r.left + r.width / 2 > pic.left + pic.width / 2;
+        const text = scoreLabel(name, d.score, i18n.language);
+        const l = labels[i];
         return (
           <Box
             key={`${d.type}-${d.start_offset_ms}-${i}`}
@@ -119,34 +154,47 @@ export function DetectionBoxes({ media, detections, watch }: { media: RefObject<
             data-type={d.type}
             title={d.label && d.label !== d.type ? `${text} (${d.label})` : text}
             style={{ left: r.left, top: r.top, width: r.width, height: r.height }}
-            sx={{ position: 'absolute', border: `2px solid ${color}`, borderRadius: '3px', boxShadow: '0 0 0 1px rgba(0,0,0,0.45)' }}
+            sx={{ position: 'absolute', border: `${BORDER_PX}px solid ${color}`, borderRadius: '3px', boxShadow: '0 0 0 1px rgba(0,0,0,0.45)' }}
           >
             <Box
               data-testid="detection-box-label"
+              data-truncated={l.width < natural ? 'true' : undefined}
+              title={text}
+              style={{ left: l.left - r.left - BORDER_PX, top: l.top - r.top - BORDER_PX, width: l.width }}
               sx={{
                 position: 'absolute',
-                ...(leftward ? { right: -2 } : { left: -2 }),
-                ...(under ? (inside ? { bottom: 0 } : { top: '100%' }) : inside ? { top: 0 } : { bottom: '100%' }),
+                boxSizing: 'border-box',
                 height: LABEL_PX,
-                zIndex: under ? 1 : undefined,
+                zIndex: 1,
                 display: 'flex',
                 alignItems: 'center',
-                gap: 0.5,
-                pl: 0.25,
-                pr: 0.75,
+                gap: `${GAP_PX}px`,
+                pl: `${PAD_LEFT}px`,
+                pr: `${PAD_RIGHT}px`,
+                overflow: 'hidden',
                 bgcolor: color,
                 color: '#fff',
-                fontSize: 12,
+                fontSize: FONT_PX,
                 fontWeight: 700,
+                lineHeight: 1,
                 whiteSpace: 'nowrap',
-                borderRadius: under || leftward ? '3px' : inside ? '0 0 3px 0' : '3px 3px 3px 0',
+                borderRadius: '3px',
+                boxShadow: '0 1px 2px rgba(0,0,0,0.5)',
                 fontVariantNumeric: 'tabular-nums',
               }}
             >
-              <Box component="span" sx={{ display: 'inline-flex', bgcolor: '#fff', borderRadius: '50%', p: '1px', fontSize: 13 }}>
+              <Box component="span" sx={{ display: 'inline-flex', flex: 'none', bgcolor: '#fff', borderRadius: '50%', p: '1px', fontSize: ICON_PX - 2 }}>
                 <DetectionIcon type={d.type} fontSize="inherit" />
               </Box>
-              {text}
+              <Box component="span" sx={{ minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                {name}
+              </Box>
+              {/* The space is for the label's text (copy, screen readers); the gap draws it. */}
+              {pct && (
+                <Box component="span" sx={{ flex: 'none' }}>
+                  {` ${pct}`}
+                </Box>
+              )}
             </Box>
           </Box>
         );

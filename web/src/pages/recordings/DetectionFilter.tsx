@@ -107,7 +107,12 @@ export function DetectionFilter({
           </Button>
         </Box>
         <Divider />
-        <Box sx={{ display: 'flex', flexDirection: 'column', py: 1, maxHeight: '50vh', overflowY: 'auto' }}>
+        {/* The list scrolls above Apply, never under it: room after its last row, and a row brought
+            into view (a click, the keyboard) stops short of the list's edges. */}
+        <Box
+          data-testid="detections-list"
+          sx={{ display: 'flex', flexDirection: 'column', pt: 1, pb: 2, maxHeight: '50vh', overflowY: 'auto', scrollPaddingBlock: '16px' }}
+        >
           {basic.map((k) => (
             <FormControlLabel
               key={k}
@@ -187,6 +192,7 @@ export function DetectionFilter({
             );
           })}
         </Box>
+        <Divider sx={{ mb: 1.5 }} />
         {draft.filter((k) => shown.includes(k)).length === 0 && (
           <Typography variant="caption" color="error" component="p" sx={{ mb: 1 }}>
             {t('recordings.filter.noneSelected')}
