@@ -165,6 +165,21 @@ describe('placeLabels', () => {
     ]);
   });
 
+  it('prefers a long name whole at the nearest free spot to cut in none of its own spots', () => {
+    // The HOLO4 screenshot's case: a truck's label above the pick-up, a bicycle's wide label under
+    // it; the yellow taxi's (the same pick-up) finds none of its spots free even when cut.
+    const pickup = { left: 400, top: 40, width: 100, height: 60 };
+    const out = placeLabels(
+      [req(pickup, 100, 0.9), req({ left: 100, top: 120, width: 380, height: 200 }, 300, 0.8), { ...req(pickup, 400, 0.5), shortWidth: 150 }],
+      pic,
+    );
+    expect(out[0]).toEqual({ left: 400, top: 20, width: 100, height: 20 });
+    expect(out[1]).toEqual({ left: 100, top: 100, width: 300, height: 20 });
+    // Stacked under the truck's label, 2 px apart, above the bicycle's, whole.
+    expect(out[2]).toEqual({ left: 100, top: 42, width: 400, height: 20 });
+    expect(disjoint(out)).toBe(true);
+  });
+
   it('cuts a label wider than the picture to its width', () => {
     const [r] = placeLabels([req({ left: 100, top: 100, width: 600, height: 100 }, 900, 0.5)], pic);
     expect(r).toEqual({ left: 100, top: 80, width: 600, height: 20 });
