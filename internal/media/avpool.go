@@ -82,11 +82,15 @@ const avRecycleAfter = 500
 // A crashing or stuck worker is killed and replaced; the callers then fall
 // back to the ffmpeg command line.
 type AVPool struct {
-	Log  *slog.Logger // says when a render falls back to the command line; nil: silent
-	exe  string
-	slot chan struct{}
-	mu   sync.Mutex
-	idle []*avWorker
+	Log *slog.Logger // says when the command line takes over from a worker; nil: silent
+	// Fallback, when set, is called each time the ffmpeg command line takes
+	// over from a worker that failed (a render, or an inspection of a file
+	// not at fault): the cli counts them for the metrics.
+	Fallback func()
+	exe      string
+	slot     chan struct{}
+	mu       sync.Mutex
+	idle     []*avWorker
 }
 
 // NewAVPool runs up to size workers of exe (the cam2drive binary).
@@ -255,10 +259,13 @@ func faultOf(r AVReply) error {
 // avInspect describes a file with the AV worker.
 func (p *AVPool) avInspect(ctx context.Context, path string, timeout time.Duration) (Info, error) {
 	r, err := p.call(ctx, AVRequest{Inspect: "file:" + path}, timeout)
-	if err != nil {
-		return Info{}, err
+	if err == nil {
+		err = faultOf(r)
 	}
-	if err := faultOf(r); err != nil {
+	if _, fault := FileFault(err); err != nil && !fault {
+		p.fellBack(ctx, "inspect", err)
+	}
+	if err != nil {
 		return Info{}, err
 	}
 	if r.Info == nil || r.Info.Codec == "" {
@@ -282,10 +289,23 @@ func (p *AVPool) avRender(ctx context.Context, pl Plan, timeout time.Duration) e
 	if err == nil {
 		err = faultOf(r)
 	}
-	if err != nil && p.Log != nil {
-		p.Log.WarnContext(ctx, "av worker failed, the ffmpeg command line takes over", "err", err)
+	if err == nil {
+		err = written(pl)
+	}
+	if err != nil {
+		p.fellBack(ctx, "render", err)
 	}
 	return err
+}
+
+// fellBack says that the command line takes over from a failed worker.
+func (p *AVPool) fellBack(ctx context.Context, what string, err error) {
+	if p.Log != nil {
+		p.Log.WarnContext(ctx, "av worker failed, the ffmpeg command line takes over", "request", what, "err", err)
+	}
+	if p.Fallback != nil {
+		p.Fallback()
+	}
 }
 
 // avCan says whether the AV worker can run a plan: stream copy with the
