@@ -34,6 +34,7 @@ type ProcessWorker struct {
 	TempDir       string   // scratch files, in a directory per job removed after it
 	TranscodeHEVC bool     // H.265 becomes H.264 (otherwise it is only remuxed)
 	Analysis      Enqueuer // queues the analysis of ready recordings of cameras with AI; nil: none
+	Metrics       *Metrics // counts the recordings that end ready or failed; nil: none
 	Log           *slog.Logger
 
 	sweep sync.Once // scratch directories a crash left behind go on the first job
@@ -46,6 +47,7 @@ const ReasonProcessing = "processing_error"
 // Work is idempotent: a recording no longer "processing" is left alone, and
 // a run after a crash writes the same derived objects again.
 func (w *ProcessWorker) Work(ctx context.Context, job *river.Job[ingest.ProcessArgs]) error {
+	start := time.Now()
 	r, err := w.DB.Recording(ctx, job.Args.OrgID, job.Args.RecordingID, "")
 	if cam2drive.IsNotFound(err) {
 		return nil // overwritten or purged meanwhile
@@ -74,19 +76,23 @@ func (w *ProcessWorker) Work(ctx context.Context, job *river.Job[ingest.ProcessA
 		w.dropDerived(ctx, r, log)
 		r.MediaKey, r.ThumbKey, r.PosterKey, r.StripKey = "", "", "", ""
 	}
-	return w.finish(ctx, r, log)
+	return w.finish(ctx, r, log, start)
 }
 
 // finish records the recorder's detection and the folding, then the
 // result: a crash before the last step leaves the recording "processing"
-// for the retry, which does it all again.
-func (w *ProcessWorker) finish(ctx context.Context, r cam2drive.Recording, log *slog.Logger) error {
+// for the retry, which does it all again. The run that began at start is
+// counted once the result is recorded.
+func (w *ProcessWorker) finish(ctx context.Context, r cam2drive.Recording, log *slog.Logger, start time.Time) error {
 	err := w.DB.ReplaceDetections(ctx, r.OrgID, r.ID, "recorder", RecorderDetections(r))
 	if err == nil {
 		err = w.fold(ctx, r)
 	}
 	if err == nil {
 		err = w.publish(ctx, r)
+	}
+	if err == nil {
+		w.Metrics.done(r.Status, time.Since(start))
 	}
 	if cam2drive.IsNotFound(err) {
 		log.Info("recording deleted while processed")
