@@ -73,6 +73,7 @@ type Worker struct {
 	Threads     int    // ffmpeg decoding threads per job; 0 lets ffmpeg choose
 	TempDir     string // scratch copies, a directory per job
 	Log         *slog.Logger
+	Metrics     *Metrics // counts the analyses, their time, the backlog and the rate; nil: none
 
 	once    sync.Once
 	missing sync.Map // HOLO4 algorithms said to lack a model
@@ -92,7 +93,7 @@ type Result struct {
 
 // Work analyses the recording if it is still there, ready, and its camera
 // still has AI on.
-func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
+func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) (err error) {
 	start := time.Now()
 	w.once.Do(w.start)
 	r, err := w.DB.Recording(ctx, job.Args.OrgID, job.Args.RecordingID, "")
@@ -118,7 +119,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	if cam.HOLO4 {
 		algorithms = cam.Algorithms
 	}
-	res, err := w.Analyze(ctx, r, w.Pace.Rate(backlog), algorithms...)
+	rate := w.Pace.Rate(backlog)
+	w.Metrics.started(backlog, rate)
+	defer func() { w.Metrics.done(resultOf(err), time.Since(start)) }()
+	res, err := w.Analyze(ctx, r, rate, algorithms...)
 	if fault, ok := media.FileFault(err); ok {
 		log.Warn("analysis: the media cannot be read", "err", err)
 		return river.JobCancel(fault)
