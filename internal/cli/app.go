@@ -114,7 +114,7 @@ func (a *app) wire(ctx context.Context, work bool) error {
 	river.AddWorker(workers, &notify.MailWorker{DB: a.db, Sender: sender, Log: a.log})
 	river.AddWorker(workers, &cleanupWorker{db: a.db})
 	river.AddWorker(workers, &pipeline.ProcessWorker{DB: a.db, Blobs: a.blobs, Tools: a.tools, TempDir: filepath.Join(a.cfg.DataDir, "spool"),
-		TranscodeHEVC: a.cfg.TranscodeHEVC, Analysis: a.queue, Log: a.log})
+		TranscodeHEVC: a.cfg.TranscodeHEVC, Analysis: a.queue, Metrics: pipeline.NewMetrics(a.registry), Log: a.log})
 	river.AddWorker(workers, a.analysisWorker(work))
 	if work {
 		if err := a.openEngines(ctx); err != nil {
@@ -139,7 +139,7 @@ func (a *app) analysisWorker(work bool) *analysis.Worker {
 	// One decoding thread: ffmpeg's own threads cost ≈ 1.5 ms more CPU per
 	// 1080p frame, and the cores are shared with the pipeline's jobs.
 	w := &analysis.Worker{DB: a.db, Blobs: a.blobs, Tools: a.tools, Pace: &analysis.Pace{Workers: analysisWorkers},
-		Threads: 1, TempDir: filepath.Join(a.cfg.DataDir, "spool"), Log: a.log}
+		Threads: 1, TempDir: filepath.Join(a.cfg.DataDir, "spool"), Log: a.log, Metrics: analysis.NewMetrics(a.registry)}
 	if !work {
 		return w
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/cam2drive/cam2drive/internal/auth"
 	"github.com/cam2drive/cam2drive/internal/blob"
 	"github.com/cam2drive/cam2drive/internal/config"
@@ -71,6 +73,15 @@ func blobStore(ctx context.Context, cfg config.Config) (blob.Store, error) {
 	return blob.NewS3(ctx, s3cfg)
 }
 
+// avFallbacks registers cam2drive_av_fallbacks_total and returns what
+// counts one.
+func avFallbacks(reg prometheus.Registerer) func() {
+	c := prometheus.NewCounter(prometheus.CounterOpts{Name: "cam2drive_av_fallbacks_total",
+		Help: "Renders and inspections the ffmpeg command line took over from a failed AV worker."})
+	reg.MustRegister(c)
+	return c.Inc
+}
+
 // wireIngest builds the storage and the ingest service.
 func (a *app) wireIngest(ctx context.Context) error {
 	key, err := serverKey(a.cfg)
@@ -88,8 +99,9 @@ func (a *app) wireIngest(ctx context.Context) error {
 	// stream-copy renders skip a process start each (transcodes and
 	// fallbacks run the command line).
 	a.tools = media.Tools{AV: media.SelfAVPool(a.cfg.Workers + 2)}
+	fallbacks := avFallbacks(a.registry)
 	if a.tools.AV != nil {
-		a.tools.AV.Log = a.log
+		a.tools.AV.Log, a.tools.AV.Fallback = a.log, fallbacks
 	}
 	tempAge := time.Duration(0)
 	if a.cfg.StorageURL != "" {
