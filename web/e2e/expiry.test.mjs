@@ -155,7 +155,9 @@ test(
     const clip = tid(page, 'event-card').and(page.locator('[data-kind="clip"][data-status="ready"]')).first();
     await clip.click();
     await page.waitForFunction(() => document.querySelector('[data-testid="player-video"]')?.currentTime > 0.3);
-    const asleep = Date.now();
+    // Paused a moment ahead of both clocks: the page's, installed above, may run ahead of this
+    // process's, and pauseAt cannot go back in time.
+    const asleep = Math.max(Date.now(), await page.evaluate(() => Date.now())) + 250;
     await page.clock.pauseAt(asleep);
     await sleep(TTL * 1000 + 1500);
     const woke = Date.now();
