@@ -2,7 +2,6 @@ package analysis_test
 
 import (
 	"context"
-	"errors"
 	"image"
 	_ "image/jpeg"
 	_ "image/png"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/cam2drive/cam2drive/internal/analysis"
-	"github.com/cam2drive/cam2drive/internal/config"
 	"github.com/cam2drive/cam2drive/internal/detect"
 	"github.com/cam2drive/cam2drive/internal/holo4"
 	"github.com/cam2drive/cam2drive/internal/store"
@@ -35,27 +33,8 @@ const hopperJPG = "/usr/share/matplotlib/mpl-data/sample_data/grace_hopper.jpg"
 
 // realFaces opens the face and expression models `cam2drive models
 // install` set up; it skips when they are missing, except in CI.
-func realFaces(t *testing.T) detect.FaceReader {
-	t.Helper()
-	dir := os.Getenv("CAM2DRIVE_MODELS_DIR")
-	if dir == "" {
-		dir = config.DefaultModelsDir()
-	}
-	r, err := detect.OpenFaces(detect.Config{ModelsDir: dir})
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("the face models must run in CI: %v", err)
-		}
-		if errors.Is(err, detect.ErrUnavailable) {
-			t.Skip(err)
-		}
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close() })
-	return r
-}
+func realFaces(t *testing.T) detect.FaceReader { return realModel(t, detect.OpenFaces) }
 
-// pictureFrame reads a picture a Debian test package ships, as a frame.
 // pictureFrame reads a test picture that `scripts/install-deps.sh test`
 // provides (from, says where it comes from).
 func pictureFrame(t *testing.T, path, from string) detect.Frame {

@@ -1,5 +1,5 @@
-// Test data for the recorder, wizard and camera pages.
-import type { AiCatalogue, AiStatus, AiSubscription, Camera, Connection, Health, Recorder, Site } from '../api';
+// Test data for the recorder, wizard, camera and recordings pages.
+import type { AiCatalogue, AiStatus, AiSubscription, Camera, Connection, Health, Recorder, Recording, Site } from '../api';
 
 export const SITES: Site[] = [
   { id: 's1', org_id: 'o1', name: 'default site', timezone: 'Africa/Tunis', address: '', recorder_count: 1, created_at: '2026-01-01T00:00:00Z' },
@@ -127,6 +127,45 @@ export function makeAiSubscription(over: Partial<AiSubscription> = {}): AiSubscr
     cameras_used: 1,
     packages: ['construction_site', 'fun_at_work', 'urban'],
     created_at: '2026-01-05T10:00:00Z',
+    ...over,
+  };
+}
+
+/**
+ * A recording as the API answers it: event i of 5 February 2026 (one a minute back from 11:00
+ * UTC), a 30 s clip of camera c1, its media URLs signed "a" and valid until 2099.
+ */
+export function makeRecording(i: number, over: Partial<Recording> = {}): Recording {
+  const start = new Date(Date.UTC(2026, 1, 5, 11, 0, 0) - i * 60_000).toISOString();
+  const url = (v: string) => `/media/o1/e${i}/${v}?sig=a`;
+  return {
+    id: `e${i}`,
+    camera_id: 'c1',
+    camera_name: 'CH_1',
+    site_id: 's1',
+    site_name: 'default site',
+    recorder_id: 'rA',
+    start,
+    end: new Date(Date.parse(start) + 30_000).toISOString(),
+    kind: 'clip',
+    event_type: 'VideoMotion',
+    status: 'ready',
+    size: 1000,
+    source_path: 'x.dav',
+    duration_ms: 30_000,
+    width: 1280,
+    height: 720,
+    detection_types: ['person'],
+    media: {
+      video_url: url('video'),
+      image_url: '',
+      thumbnail_url: url('thumbnail'),
+      poster_url: '',
+      strip_url: url('strip'),
+      download_url: url('download'),
+      download_filename: `CH_1_e${i}.mp4`,
+      expires_at: '2099-01-01T00:00:00Z',
+    },
     ...over,
   };
 }

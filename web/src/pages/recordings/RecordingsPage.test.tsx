@@ -2,7 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { useLocation } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Camera, Recording } from '../../api';
-import { list, makeCameras, SITES } from '../../test/fixtures';
+import { list, makeCameras, makeRecording, SITES } from '../../test/fixtures';
 import { makeMe, mockFetch, renderApp, type Call } from '../../test/utils';
 import RecordingsPage from '../RecordingsPage';
 
@@ -13,39 +13,8 @@ const CAMERAS: Camera[] = [
   ...makeCameras(1, { recorder_id: 'rB', recorder_name: 'Hikvision' }).map((c) => ({ ...c, id: 'h1', name: 'Caisse' })),
 ];
 
-function rec(i: number, over: Partial<Recording> = {}): Recording {
-  const start = new Date(Date.UTC(2026, 1, 5, 11, 0, 0) - i * 60_000).toISOString();
-  return {
-    id: `e${i}`,
-    camera_id: 'c1',
-    camera_name: 'CH_1',
-    site_id: 's1',
-    site_name: 'default site',
-    recorder_id: 'rA',
-    start,
-    end: new Date(Date.parse(start) + 30_000).toISOString(),
-    kind: 'clip',
-    event_type: 'VideoMotion',
-    status: 'ready',
-    size: 1000,
-    source_path: 'x.dav',
-    duration_ms: 30_000,
-    width: 1280,
-    height: 720,
-    detection_types: i % 2 ? ['person'] : ['motion', 'vehicle'],
-    media: {
-      video_url: `/media/o1/e${i}/video?sig=a`,
-      image_url: '',
-      thumbnail_url: `/media/o1/e${i}/thumbnail?sig=a`,
-      poster_url: '',
-      strip_url: `/media/o1/e${i}/strip?sig=a`,
-      download_url: `/media/o1/e${i}/download?sig=a`,
-      download_filename: `CH_1_e${i}.mp4`,
-      expires_at: '2099-01-01T00:00:00Z',
-    },
-    ...over,
-  };
-}
+const rec = (i: number, over: Partial<Recording> = {}): Recording =>
+  makeRecording(i, { detection_types: i % 2 ? ['person'] : ['motion', 'vehicle'], ...over });
 
 const EVENTS = Array.from({ length: 4 }, (_, i) => rec(i));
 const HISTOGRAM = {

@@ -2,6 +2,7 @@ import { act, fireEvent, renderHook, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, type Recording } from '../../api';
+import { makeRecording } from '../../test/fixtures';
 import { makeMe, mockFetch, renderApp, type Call } from '../../test/utils';
 import { dayPeriod } from './dates';
 import { EventList } from './EventList';
@@ -16,26 +17,10 @@ const PARAMS: ListParams = { site_id: 's1', camera_ids: ['c1'], from: '2026-02-0
 
 /** A recording as the API answers it, its URLs signed with `sig` and valid for `life` seconds. */
 function rec(i: number, sig = 'a', life = HOUR): Recording {
-  const start = new Date(Date.UTC(2026, 1, 5, 11, 0, 0) - i * 60_000).toISOString();
   const url = (v: string) => `/media/o1/e${i}/${v}?sig=${sig}`;
-  return {
-    id: `e${i}`,
-    camera_id: 'c1',
-    camera_name: 'CH_1',
-    site_id: 's1',
+  return makeRecording(i, {
     site_name: 'Site',
     recorder_id: 'r1',
-    start,
-    end: new Date(Date.parse(start) + 30_000).toISOString(),
-    kind: 'clip',
-    event_type: 'VideoMotion',
-    status: 'ready',
-    size: 1000,
-    source_path: 'x.dav',
-    duration_ms: 30_000,
-    width: 1280,
-    height: 720,
-    detection_types: ['person'],
     media: {
       video_url: url('video'),
       image_url: '',
@@ -48,7 +33,7 @@ function rec(i: number, sig = 'a', life = HOUR): Recording {
       expires_at: new Date(Date.now() + 3_600_000 + life * 1000).toISOString(),
       expires_in: life,
     },
-  };
+  });
 }
 
 const isList = (c: Call) => c.url.split('?')[0] === '/api/v1/orgs/o1/recordings';
