@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/cam2drive/cam2drive/internal/config"
 )
 
 // A demo whose upload was cut is finished by the next run, which prints
@@ -18,12 +15,8 @@ import (
 // nothing.
 func TestDemoResumesACutUpload(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	var out, errOut bytes.Buffer
-	must(t, run(ctx, []string{"admin", "bootstrap", "--data-dir", dir, "--email", "root@example.com", "--password", "Platform-key-9931"}, &out, &errOut))
-	a, err := build(ctx, config.Config{DataDir: dir}, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
-	must(t, err)
-	defer a.close()
+	a, dir := bootstrappedApp(t)
+	var out bytes.Buffer
 	// An FTP address where nothing listens: the upload fails after the setup.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	must(t, err)

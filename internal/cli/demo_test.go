@@ -205,14 +205,23 @@ func darknetPictures(t *testing.T) string {
 	return darknetData
 }
 
-// Without --ai the demo client has no AI subscription and its cameras no AI.
-func TestDemoSetupWithoutAI(t *testing.T) {
+// bootstrappedApp builds the app on a fresh data dir with a platform admin,
+// closed at the end of the test.
+func bootstrappedApp(t *testing.T) (*app, string) {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	must(t, run(ctx, []string{"admin", "bootstrap", "--data-dir", dir, "--email", "root@example.com", "--password", "Platform-key-9931"}, io.Discard, io.Discard))
 	a, err := build(ctx, config.Config{DataDir: dir}, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
 	must(t, err)
-	defer a.close()
+	t.Cleanup(a.close)
+	return a, dir
+}
+
+// Without --ai the demo client has no AI subscription and its cameras no AI.
+func TestDemoSetupWithoutAI(t *testing.T) {
+	ctx := context.Background()
+	a, _ := bootstrappedApp(t)
 	client, _, err := a.demoSetup(ctx, demoOptions{Email: "demo@example.com", Password: "Croissant-du-matin-7", Events: 1})
 	must(t, err)
 	subs, err := a.db.AISubscriptions(ctx, client.ID)
@@ -239,12 +248,8 @@ func TestDialAddr(t *testing.T) {
 // nothing and prints the login again.
 func TestDemoUploadsOverFTP(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
+	a, dir := bootstrappedApp(t)
 	var out, errOut bytes.Buffer
-	must(t, run(ctx, []string{"admin", "bootstrap", "--data-dir", dir, "--email", "root@example.com", "--password", "Platform-key-9931"}, &out, &errOut))
-	a, err := build(ctx, config.Config{DataDir: dir}, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
-	must(t, err)
-	defer a.close()
 	loc := paris(t)
 	// The last 18:00 in Paris: with 4 events a camera, the second (i = 1, one
 	// that shows the pictures) falls by day, so the pictures are uploaded.
