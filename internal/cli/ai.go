@@ -46,7 +46,7 @@ func (a *app) aiStatus(context.Context) error {
 // models. Each is optional: without it the worker runs the algorithms that
 // do not need it, and the reason is logged here, once.
 func (a *app) openHOLO4Models(w *analysis.Worker) {
-	cfg := detect.Config{ModelsDir: a.cfg.ModelsDir, Library: a.cfg.ORTLibrary, Threads: a.cfg.AIThreads, Sessions: analysisWorkers}
+	cfg := a.detectConfig()
 	if p, err := detect.OpenPose(cfg); err != nil {
 		a.log.Warn("HOLO4 pose model unavailable: the algorithms that need body keypoints stay off", "err", err)
 	} else {

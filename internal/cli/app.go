@@ -144,14 +144,18 @@ func (a *app) analysisWorker(work bool) *analysis.Worker {
 		return w
 	}
 	a.openHOLO4Models(w)
-	det, err := detect.Open(detect.Config{ModelsDir: a.cfg.ModelsDir, Library: a.cfg.ORTLibrary, Threads: a.cfg.AIThreads,
-		Sessions: analysisWorkers})
+	det, err := detect.Open(a.detectConfig())
 	if err != nil {
 		w.Unavailable = err
 		return w
 	}
 	a.detector, w.Detector = det, det
 	return w
+}
+
+// detectConfig is where the analysis worker's models are loaded from.
+func (a *app) detectConfig() detect.Config {
+	return detect.Config{ModelsDir: a.cfg.ModelsDir, Library: a.cfg.ORTLibrary, Threads: a.cfg.AIThreads, Sessions: analysisWorkers}
 }
 
 func periodicJobs() []*river.PeriodicJob {
