@@ -164,10 +164,7 @@ func (a *app) runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writ
 	if err := writeDemoState(a.cfg.DataDir, state); err != nil {
 		return err
 	}
-	cams := 0
-	for _, r := range demoRecorders {
-		cams += len(r.Cameras)
-	}
+	cams := demoCameraCount()
 	fmt.Fprintf(stdout, "demo client created: %s (site %s, %s; %d recorders, %d cameras)\n", client.Name, demoSite, demoTimezone, len(recs), cams)
 	fmt.Fprintf(stdout, "uploaded %d files over FTP; `cam2drive serve` processes them\n", len(plan))
 	if o.AI {
@@ -384,16 +381,21 @@ func (a *app) demoSite(ctx context.Context, client cam2drive.Org) (cam2drive.Sit
 // demoAISubscription sells the client, as its installer would through the
 // API, an AI subscription for every demo camera with every HOLO4 package.
 func (a *app) demoAISubscription(ctx context.Context, actor store.Principal, client cam2drive.Org) error {
-	cams := 0
-	for _, r := range demoRecorders {
-		cams += len(r.Cameras)
-	}
-	sub := cam2drive.AISubscription{OrgID: client.ID, CameraLimit: cams, Packages: holo4.Current().PackageIDs()}
+	sub := cam2drive.AISubscription{OrgID: client.ID, CameraLimit: demoCameraCount(), Packages: holo4.Current().PackageIDs()}
 	if err := a.db.CreateAISubscription(ctx, &sub); err != nil {
 		return fmt.Errorf("AI subscription: %w", err)
 	}
 	return a.db.AddAudit(ctx, cam2drive.AuditEvent{OrgID: client.ID, ActorID: actor.User.ID, ActorEmail: actor.User.Email,
 		Action: "ai_subscription.created", Target: sub.ID, IP: "cli"})
+}
+
+// demoCameraCount is how many cameras the demo recorders have.
+func demoCameraCount() int {
+	n := 0
+	for _, r := range demoRecorders {
+		n += len(r.Cameras)
+	}
+	return n
 }
 
 // demoRecorder creates a recorder with generated credentials, a virtual

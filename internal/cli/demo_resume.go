@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -112,12 +113,7 @@ func (a *app) demoRecordersOf(ctx context.Context, orgID string) ([]cam2drive.Re
 	}
 	var recs []cam2drive.Recorder
 	for _, dr := range demoRecorders {
-		i := -1
-		for j, r := range all {
-			if r.Name == dr.Name {
-				i = j
-			}
-		}
+		i := slices.IndexFunc(all, func(r cam2drive.Recorder) bool { return r.Name == dr.Name })
 		if i < 0 {
 			return nil, fmt.Errorf("the demo recorder %q is gone: delete the demo client to start again", dr.Name)
 		}
