@@ -65,14 +65,16 @@ func (l *Local) LinkFile(ctx context.Context, key, path string) error {
 	if fi, err := os.Stat(src); notExist(err) || (err == nil && !fi.Mode().IsRegular()) {
 		return fmt.Errorf("blob: link %q: %w", key, ErrNotFound)
 	}
-	err = os.Link(src, path)
-	if err == nil || !(errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EMLINK)) {
-		if notExist(err) {
-			return fmt.Errorf("blob: link %q: %w", key, ErrNotFound) // deleted meanwhile
-		}
-		return err
+	switch err = os.Link(src, path); {
+	case err == nil:
+		return nil
+	case notExist(err):
+		return fmt.Errorf("blob: link %q: %w", key, ErrNotFound) // deleted meanwhile
+	case errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EMLINK):
+		return copyTo(ctx, l, key, path)
+	default:
+		return fmt.Errorf("blob: link %q: %w", key, err)
 	}
-	return copyTo(ctx, l, key, path)
 }
 
 // ToFile puts the object at key in a new local file at path, for tools
