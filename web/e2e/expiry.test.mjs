@@ -5,12 +5,9 @@
 // keeps its scroll and selection, without a storm of requests; also after the page slept (its
 // clock and timers paused, as on a sleeping computer) past the URLs' life.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { eventually, loginAPI, screenshot, setup, tid, withPage } from './harness.mjs';
+import { downloadMP4 } from './lib/media.mjs';
 
 /** The life of a signed URL on this file's server (seconds). */
 const TTL = 8;
@@ -189,28 +186,3 @@ test(
     console.log(`# asleep for ${((woke - asleep) / 1000).toFixed(1)} s`);
   }),
 );
-
-/** Downloads the watched clip from the ⋮ menu and checks it is an H.264 MP4. */
-async function downloadMP4(page) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'c2d-exp-'));
-  try {
-    await tid(page, 'player-menu').click();
-    const [download] = await Promise.all([page.waitForEvent('download'), tid(page, 'player-download').click()]);
-    assert.match(download.suggestedFilename(), /\.mp4$/);
-    const file = path.join(dir, download.suggestedFilename());
-    await download.saveAs(file);
-    assert.equal(await download.failure(), null);
-    const probe = await ffprobe(file);
-    assert.match(probe.format.format_name, /mp4/);
-    assert.ok(probe.streams.some((s) => s.codec_type === 'video' && s.codec_name === 'h264'), JSON.stringify(probe.streams));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function ffprobe(file) {
-  return new Promise((resolve, reject) => {
-    const args = ['-v', 'error', '-show_entries', 'format=format_name,duration:stream=codec_type,codec_name', '-of', 'json', file];
-    execFile('ffprobe', args, { timeout: 30_000 }, (err, stdout, stderr) => (err ? reject(new Error(`ffprobe: ${stderr}`)) : resolve(JSON.parse(stdout))));
-  });
-}

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { eventually, expectText, loginAPI, loginUI, newPage, screenshot, setup, tid, withPage } from './harness.mjs';
+import { downloadMP4 } from './lib/media.mjs';
 
 const env = setup({ before, after, roles: 'web,worker,ftp' });
 
@@ -76,13 +77,6 @@ function ftpUpload(file, { port, username, password }, remote) {
   const url = `ftp://${encodeURIComponent(username)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${remote}`;
   return new Promise((resolve) => {
     execFile('curl', ['-sS', '--ftp-create-dirs', '-g', '--max-time', '20', '-T', file, url], (err, _out, stderr) => resolve({ code: err ? err.code : 0, stderr }));
-  });
-}
-
-function ffprobe(file) {
-  return new Promise((resolve, reject) => {
-    const args = ['-v', 'error', '-show_entries', 'format=format_name,duration:stream=codec_type,codec_name', '-of', 'json', file];
-    execFile('ffprobe', args, { timeout: 30_000 }, (err, stdout, stderr) => (err ? reject(new Error(`ffprobe: ${stderr}`)) : resolve(JSON.parse(stdout))));
   });
 }
 
@@ -223,20 +217,8 @@ test(
     }
 
     // Download (MP4), checked with ffprobe.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'c2d-dl-'));
-    try {
-      await tid(page, 'player-menu').click();
-      const [download] = await Promise.all([page.waitForEvent('download'), tid(page, 'player-download').click()]);
-      assert.match(download.suggestedFilename(), /\.mp4$/);
-      const file = path.join(dir, download.suggestedFilename());
-      await download.saveAs(file);
-      const probe = await ffprobe(file);
-      assert.match(probe.format.format_name, /mp4/);
-      assert.ok(Number(probe.format.duration) > 1, `duration ${probe.format.duration}`);
-      assert.ok(probe.streams.some((s) => s.codec_type === 'video' && s.codec_name === 'h264'), JSON.stringify(probe.streams));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const probe = await downloadMP4(page);
+    assert.ok(Number(probe.format.duration) > 1, `duration ${probe.format.duration}`);
     await page.keyboard.press('Escape');
     await screenshot(page, 'recordings-player-fr.png');
 
