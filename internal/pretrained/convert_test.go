@@ -294,12 +294,20 @@ func convertTiny(t *testing.T, nodes []tfjsNode, weights map[string][]float32, s
 		"format": "graph-model", "modelTopology": map[string]any{"node": nodes},
 		"weightsManifest": []any{map[string]any{"paths": []string{"t.bin"}, "weights": manifest}},
 	})
+	return installTFJS(t, js, bin, Input{Name: "x_nhwc", Layout: "NHWC"}, outputs)
+}
+
+// installTFJS installs the TF.js graph model js with weights bin through a
+// local registry and returns the converted ONNX file (skipped where the
+// converter's Python modules are missing, outside CI).
+func installTFJS(t *testing.T, js, bin []byte, input Input, outputs []string) string {
+	t.Helper()
 	tgz := tarball(t, map[string][]byte{"package/t.json": js, "package/t.bin": bin})
 	pkg := &Package{Name: "t", Version: "1.0.0", Integrity: integrity(tgz)}
 	reg := newRegistry(t, *pkg, tgz)
 	m := Model{Name: "t", File: "t.onnx", Source: pkg, Convert: "tfjs",
 		Members: []Member{{Path: "package/t.json", SHA256: sum256(js)}, {Path: "package/t.bin", SHA256: sum256(bin)}},
-		Input:   Input{Name: "x_nhwc", Layout: "NHWC"}, Outputs: outputs}
+		Input:   input, Outputs: outputs}
 	in := Installer{Dir: t.TempDir(), Registry: reg.URL}
 	if err := in.InstallModel(context.Background(), m); err != nil {
 		if strings.Contains(err.Error(), "No module named") && os.Getenv("CI") != "true" {

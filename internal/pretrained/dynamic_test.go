@@ -1,13 +1,9 @@
 package pretrained
 
 import (
-	"context"
 	"encoding/binary"
 	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -48,20 +44,7 @@ func upNet(t *testing.T, stride int) string {
 			map[string]any{"name": "axis", "shape": []int{}, "dtype": "int32"},
 		}}},
 	})
-	tgz := tarball(t, map[string][]byte{"package/t.json": js, "package/t.bin": bin})
-	pkg := &Package{Name: "t", Version: "1.0.0", Integrity: integrity(tgz)}
-	reg := newRegistry(t, *pkg, tgz)
-	m := Model{Name: "t", File: "t.onnx", Source: pkg, Convert: "tfjs",
-		Members: []Member{{Path: "package/t.json", SHA256: sum256(js)}, {Path: "package/t.bin", SHA256: sum256(bin)}},
-		Input:   Input{Name: "x_nhwc", Size: 4, Layout: "NHWC", Stride: stride}, Outputs: []string{"out"}}
-	in := Installer{Dir: t.TempDir(), Registry: reg.URL}
-	if err := in.InstallModel(context.Background(), m); err != nil {
-		if strings.Contains(err.Error(), "No module named") && os.Getenv("CI") != "true" {
-			t.Skip(err)
-		}
-		t.Fatal(err)
-	}
-	return filepath.Join(in.Dir, m.File)
+	return installTFJS(t, js, bin, Input{Name: "x_nhwc", Size: 4, Layout: "NHWC", Stride: stride}, []string{"out"})
 }
 
 // upNetByHand computes upNet on an h×w input: TF's legacy bilinear resize
