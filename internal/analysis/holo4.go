@@ -24,7 +24,7 @@ type beta struct {
 	rules    []holo4.Rule
 	models   holo4.Models
 	trackers map[string]*Tracker
-	last     map[string][]holo4.Hit // the hits of the last frame the models ran on
+	last     map[string][]detect.Object // the hits of the last frame the models ran on
 }
 
 // available is the set of models this worker has.
@@ -47,7 +47,7 @@ func (w *Worker) available() holo4.Models {
 // without a rule (a newer catalogue).
 func (w *Worker) newBeta(algorithms []string) *beta {
 	have := w.available()
-	b := &beta{trackers: map[string]*Tracker{}, last: map[string][]holo4.Hit{}}
+	b := &beta{trackers: map[string]*Tracker{}, last: map[string][]detect.Object{}}
 	for _, id := range algorithms {
 		r, ok := holo4.RuleOf(id)
 		if !ok || r.Needs&^have != 0 {
@@ -104,16 +104,16 @@ func (w *Worker) see(ctx context.Context, b *beta, at time.Duration, f detect.Fr
 			sc.Faces = faces
 		}
 		for _, r := range b.rules {
-			b.last[r.ID] = r.Run(sc)
+			hits := r.Run(sc)
+			found := make([]detect.Object, len(hits))
+			for i, h := range hits {
+				found[i] = detect.Object{Class: h.Label, Score: h.Score, Box: h.Box}
+			}
+			b.last[r.ID] = found
 		}
 	}
 	for _, r := range b.rules {
-		hits := b.last[r.ID]
-		found := make([]detect.Object, len(hits))
-		for i, h := range hits {
-			found[i] = detect.Object{Class: h.Label, Score: h.Score, Box: h.Box}
-		}
-		b.trackers[r.ID].Add(at, found)
+		b.trackers[r.ID].Add(at, b.last[r.ID])
 	}
 	return nil
 }
