@@ -280,8 +280,8 @@ func (d *onnxDetector) InputSize() int { return d.model.Input.Size }
 // Detect letterboxes f into the model input, runs the model and decodes
 // its output into objects on f, best first.
 func (d *onnxDetector) Detect(ctx context.Context, f Frame) ([]Object, error) {
-	if f.W <= 0 || f.H <= 0 || len(f.RGB) != f.W*f.H*3 {
-		return nil, fmt.Errorf("frame %d×%d with %d bytes is not packed RGB", f.W, f.H, len(f.RGB))
+	if err := checkFrame(f); err != nil {
+		return nil, err
 	}
 	s, err := d.pool.get(ctx)
 	if err != nil {
