@@ -198,7 +198,7 @@ func checkHelmet(f detect.Frame, h head, rider bool) helmetCheck {
 // helmet colour mass. The score is the head keypoints' confidence, less as
 // helmet colour approaches the threshold.
 func NoHelmet(s Scene) []Hit {
-	if monochrome(s.Frame) {
+	if len(s.Poses) == 0 || monochrome(s.Frame) {
 		return nil
 	}
 	var out []Hit
@@ -223,7 +223,7 @@ const RideOverlap = 0.2
 // NoHelmetTwoWheeler (urban) finds riders of a motorcycle or a bicycle
 // without a helmet: the head analysis of NoHelmet, for people on one.
 func NoHelmetTwoWheeler(s Scene) []Hit {
-	if monochrome(s.Frame) {
+	if len(s.Poses) == 0 || monochrome(s.Frame) {
 		return nil
 	}
 	var out []Hit

@@ -1,5 +1,11 @@
 package holo4
 
+import (
+	"slices"
+
+	"github.com/cam2drive/cam2drive/internal/detect"
+)
+
 // A yellow taxi is a car whose body is yellow. The body is the centre of
 // the car's box (TaxiBody*: fractions of the box), which leaves out most of
 // the road, wheels and roof edges; dark and grey pixels (windows, tyres,
@@ -43,7 +49,7 @@ func bodyHue(p pixel) string {
 // The score is the detector's, times the yellow share of the coloured
 // pixels.
 func YellowTaxi(s Scene) []Hit {
-	if monochrome(s.Frame) {
+	if !slices.ContainsFunc(s.Objects, func(o detect.Object) bool { return o.Class == TaxiClass }) || monochrome(s.Frame) {
 		return nil
 	}
 	var out []Hit

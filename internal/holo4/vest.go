@@ -64,7 +64,7 @@ func torso(f detect.Frame, p detect.Pose) ([]point, float64, bool) {
 // VestMinShare of hi-vis colours. The score is the torso keypoints'
 // confidence, less as hi-vis colour approaches the threshold.
 func NoVest(s Scene) []Hit {
-	if monochrome(s.Frame) {
+	if len(s.Poses) == 0 || monochrome(s.Frame) {
 		return nil
 	}
 	var out []Hit
