@@ -1,6 +1,7 @@
 // Locale-aware formatting helpers (Intl, in the UI language).
 
-function locale(lang: string): string {
+/** The Intl locale of an interface language. */
+export function locale(lang: string): string {
   return lang.startsWith('fr') ? 'fr-FR' : 'en-GB';
 }
 

@@ -3,6 +3,7 @@
 // detections are on screen at a time, where each box goes in pixels, and
 // where their labels go so that none hides another.
 import type { Detection } from '../../api';
+import { locale } from '../../format';
 
 /** A rectangle in CSS pixels. */
 export interface Rect {
@@ -73,7 +74,7 @@ export function placeBox(box: readonly number[], pic: Rect): Rect {
 /** "83 %", "83%": a score as a percentage in the interface language; empty without a score. */
 export function scorePercent(score: number, lang: string): string {
   if (!(score > 0)) return '';
-  return new Intl.NumberFormat(lang.startsWith('fr') ? 'fr-FR' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 }).format(Math.min(1, score));
+  return new Intl.NumberFormat(locale(lang), { style: 'percent', maximumFractionDigits: 0 }).format(Math.min(1, score));
 }
 
 /** "Personne 83 %", "Person 83%": a box's label in the interface language. */
