@@ -11,10 +11,11 @@ import { stale } from './expiry';
 import { DetectionIcons } from './DetectionIcon';
 import { formatDuration, stripFrame, stripPosition } from './format';
 
-const FRAMES = 10;
+/** Frames in a preview strip: internal/media's StripFrames. */
+const FRAMES = 5;
 
 /**
- * The thumbnail of an event; hovering it plays the preview strip (ten frames
+ * The thumbnail of an event; hovering it plays the preview strip (five frames
  * of the clip side by side), moving along it picks the frame under the pointer.
  * A picture that fails (or a preview hovered) with expired URLs asks for fresh
  * ones (onStale); the placeholder shows until they come.
