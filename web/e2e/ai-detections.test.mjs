@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { eventually, expectText, loginAPI, screenshot, setup, tid, withPage } from './harness.mjs';
-import { DARKNET, MODELS_DIR, dahuaPaths as dahua, filterTypes, ftpUpload, listed, need, sh } from './lib/ai.mjs';
+import { DARKNET, MODELS_DIR, aiClient, dahuaPaths as dahua, filterTypes, ftpUpload, listed, need, sh } from './lib/ai.mjs';
 
 const PICTURES = ['dog.jpg', 'person.jpg', 'horses.jpg'];
 /** Seconds each picture stays on screen in the clip: dog 0–3 s, person 3–6 s, horses 6–9 s. */
@@ -47,17 +47,11 @@ const ready = () => (made ??= makeFixture());
 
 async function makeFixture() {
   const { server } = env;
-  const client = await server.client({ language: 'fr' });
+  const client = await aiClient(server, { tz: TZ, site: 'Haras du Bois', recorder: 'NVR Écuries', camera: { name: 'Paddock', ai_enabled: true } });
+  const { site, recorder, camera: cam } = client;
+  assert.equal(cam.ai_enabled, true);
   const org = client.org.id;
   const as = { token: client.token };
-  const site = await server.api('POST', `/orgs/${org}/sites`, { name: 'Haras du Bois', timezone: TZ }, as);
-  const recorder = await server.api('POST', `/orgs/${org}/recorders`, { name: 'NVR Écuries', manufacturer: 'dahua', site_id: site.id, type: 'nvr', camera_count: 1 }, as);
-  await server.api('POST', `/orgs/${org}/virtual-disks`, { capacity_gb: 50, camera_limit: 1, recorder_id: recorder.id, overwrite: true }, { token: client.installer.token, expect: 201 });
-  const sub = await server.api('POST', `/orgs/${org}/ai-subscriptions`, { camera_limit: 1 }, { token: client.installer.token, expect: 201 });
-  assert.equal(sub.status, 'active');
-  const [camera] = (await server.api('GET', `/orgs/${org}/cameras?recorder_id=${recorder.id}`, undefined, as)).items;
-  const cam = await server.api('PATCH', `/orgs/${org}/cameras/${camera.id}`, { name: 'Paddock', cloud_recording: true, ai_enabled: true }, as);
-  assert.equal(cam.ai_enabled, true);
 
   const conn = await server.api('GET', `/orgs/${org}/recorders/${recorder.id}/connection`, undefined, as);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'c2d-ai-'));

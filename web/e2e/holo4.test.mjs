@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { eventually, expectText, loginAPI, screenshot, setup, tid, withPage } from './harness.mjs';
-import { DARKNET, MODELS_DIR, dahuaPaths, filterTypes, ftpUpload, listed, need, sh } from './lib/ai.mjs';
+import { DARKNET, MODELS_DIR, aiClient, dahuaPaths, filterTypes, ftpUpload, listed, need, sh } from './lib/ai.mjs';
 
 const SERIAL = '6G0B3F1PAZ00077';
 const TZ = 'Europe/Paris';
@@ -72,18 +72,10 @@ function iou(a, b) {
 /** The client, a 1-camera Dahua NVR on a site, and an AI subscription with two HOLO4 packages. */
 async function makeClient() {
   const { server } = env;
-  const client = await server.client({ language: 'fr' });
-  const org = client.org.id;
-  const as = { token: client.token };
-  const site = await server.api('POST', `/orgs/${org}/sites`, { name: 'Chantier Gare Sud', timezone: TZ }, as);
-  const recorder = await server.api('POST', `/orgs/${org}/recorders`, { name: 'NVR Chantier', manufacturer: 'dahua', site_id: site.id, type: 'nvr', camera_count: 1 }, as);
-  await server.api('POST', `/orgs/${org}/virtual-disks`, { capacity_gb: 50, camera_limit: 1, recorder_id: recorder.id, overwrite: true }, { token: client.installer.token, expect: 201 });
-  const sub = await server.api('POST', `/orgs/${org}/ai-subscriptions`, { camera_limit: 1, packages: ['construction_site', 'urban'] }, { token: client.installer.token, expect: 201 });
-  assert.deepEqual([sub.status, [...sub.packages].sort()], ['active', ['construction_site', 'urban']]);
-  const [camera] = (await server.api('GET', `/orgs/${org}/cameras?recorder_id=${recorder.id}`, undefined, as)).items;
-  const cam = await server.api('PATCH', `/orgs/${org}/cameras/${camera.id}`, { name: 'Entrée chantier', cloud_recording: true }, as);
-  assert.equal(cam.ai_enabled, false);
-  return { ...client, site, recorder, camera: cam };
+  const client = await aiClient(server, { tz: TZ, site: 'Chantier Gare Sud', recorder: 'NVR Chantier', camera: { name: 'Entrée chantier' }, packages: ['construction_site', 'urban'] });
+  assert.deepEqual([...client.subscription.packages].sort(), ['construction_site', 'urban']);
+  assert.equal(client.camera.ai_enabled, false);
+  return client;
 }
 
 /** What the first test built and found, for the Recordings tests after it. */

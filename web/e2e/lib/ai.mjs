@@ -77,3 +77,23 @@ export async function listed(page, n) {
     return ids.sort();
   });
 }
+
+/**
+ * A French client with a site (timezone tz), a 1-camera Dahua NVR on it with a 50 GB virtual disk,
+ * an active AI subscription for one camera (packages, when given), and that camera recording to the
+ * cloud with the settings in camera (its name, ai_enabled...). Returns the client with them.
+ */
+export async function aiClient(server, { tz, site, recorder, camera, packages }) {
+  const client = await server.client({ language: 'fr' });
+  const org = client.org.id;
+  const as = { token: client.token };
+  const installer = { token: client.installer.token, expect: 201 };
+  const s = await server.api('POST', `/orgs/${org}/sites`, { name: site, timezone: tz }, as);
+  const r = await server.api('POST', `/orgs/${org}/recorders`, { name: recorder, manufacturer: 'dahua', site_id: s.id, type: 'nvr', camera_count: 1 }, as);
+  await server.api('POST', `/orgs/${org}/virtual-disks`, { capacity_gb: 50, camera_limit: 1, recorder_id: r.id, overwrite: true }, installer);
+  const sub = await server.api('POST', `/orgs/${org}/ai-subscriptions`, { camera_limit: 1, ...(packages && { packages }) }, installer);
+  assert.equal(sub.status, 'active');
+  const [first] = (await server.api('GET', `/orgs/${org}/cameras?recorder_id=${r.id}`, undefined, as)).items;
+  const cam = await server.api('PATCH', `/orgs/${org}/cameras/${first.id}`, { cloud_recording: true, ...camera }, as);
+  return { ...client, site: s, recorder: r, camera: cam, subscription: sub };
+}
