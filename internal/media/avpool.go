@@ -57,10 +57,12 @@ type AVPlan struct {
 	StripHeight    int    `json:"strip_height"`
 }
 
-// AVRequest is one line the worker reads: Inspect a file, or Render a plan.
+// AVRequest is one line the worker reads: Inspect a file, Render a plan,
+// or Release the file it keeps open since it described it.
 type AVRequest struct {
 	Inspect string  `json:"inspect,omitempty"`
 	Render  *AVPlan `json:"render,omitempty"`
+	Release string  `json:"release,omitempty"`
 }
 
 // AVReply is the worker's answer. Fault names what failed: "unreadable",
@@ -163,6 +165,29 @@ func (p *AVPool) take(file string) (*avWorker, error) {
 	}
 	p.mu.Unlock()
 	return startAVWorker(p.exe)
+}
+
+// release makes the idle worker that keeps path open since describing it
+// close it: the job is over without that worker's render (a transcode on
+// the command line, a file at fault), and an idle worker would otherwise
+// hold a deleted scratch file on disk until its next request.
+func (p *AVPool) release(path string) {
+	file := "file:" + path
+	p.mu.Lock()
+	i := slices.IndexFunc(p.idle, func(w *avWorker) bool { return w.kept == file })
+	if i < 0 {
+		p.mu.Unlock()
+		return
+	}
+	w := p.idle[i]
+	p.idle = slices.Delete(p.idle, i, i+1)
+	p.mu.Unlock()
+	if _, err := w.ask(context.Background(), AVRequest{Release: file}, 10*time.Second); err != nil {
+		w.stop()
+		return
+	}
+	w.kept = ""
+	p.give(w)
 }
 
 func (p *AVPool) give(w *avWorker) {

@@ -33,6 +33,14 @@ func (t Tools) Render(ctx context.Context, p Plan) error {
 	return written(p)
 }
 
+// Release tells the AV workers that the job reading path is over: a worker
+// that still keeps it open (described, never rendered there) closes it.
+func (t Tools) Release(path string) {
+	if t.AV != nil {
+		t.AV.release(path)
+	}
+}
+
 // written checks that a render wrote every output it was asked for.
 func written(p Plan) error {
 	outs := []string{p.Thumb, p.Poster, p.Strip}

@@ -41,6 +41,7 @@ func (w *ProcessWorker) process(ctx context.Context, r *cam2drive.Recording, log
 	}
 	defer done()
 	in := filepath.Join(dir, "original")
+	defer w.Tools.Release(in) // before done() removes it
 	if err := w.fetch(ctx, r.ObjectKey, in); err != nil {
 		return err
 	}

@@ -195,6 +195,10 @@ func Serve(in io.Reader, out io.Writer) error {
 			r = s.render(req.Render)
 		case req.Inspect != "":
 			r = s.inspect(req.Inspect)
+		case req.Release != "":
+			if s.kept != nil && s.kept.url == req.Release {
+				s.drop()
+			}
 		default:
 			r = media.AVReply{Fault: "output", Err: "empty request"}
 		}

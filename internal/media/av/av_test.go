@@ -295,3 +295,41 @@ func TestServeRendersTheFileThereNotTheOneKept(t *testing.T) {
 		}
 	}
 }
+
+// A file described by a worker but rendered elsewhere (a transcode on the
+// command line, a job that failed) is released when the job is over: no
+// idle worker holds it open, deleted, on disk.
+func TestPoolReleasesAFileItKeeps(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := media.NewAVPool(exe, 2)
+	t.Cleanup(pool.Close)
+	tools := media.Tools{AV: pool}
+	in := clip(t, "kept.ps", "-c:v", "libx264", "-preset", "ultrafast", "-an", "-f", "mpeg")
+	if _, err := tools.Inspect(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	if n := openers(t, in); n != 1 {
+		t.Fatalf("after the description %d processes have the file open, want the worker that keeps it", n)
+	}
+	tools.Release(in)
+	if n := openers(t, in); n != 0 {
+		t.Fatalf("after the release %d processes still have the file open", n)
+	}
+	tools.Release(in) // nothing kept: nothing asked
+}
+
+// openers counts the processes that have path open.
+func openers(t *testing.T, path string) int {
+	t.Helper()
+	fds, _ := filepath.Glob("/proc/[0-9]*/fd/*")
+	pids := map[string]bool{}
+	for _, fd := range fds {
+		if target, err := os.Readlink(fd); err == nil && target == path {
+			pids[strings.Split(fd, "/")[2]] = true
+		}
+	}
+	return len(pids)
+}
