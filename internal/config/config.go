@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cam2drive/cam2drive/internal/vlm"
 )
 
 // Config is every setting of the binary.
@@ -166,17 +168,10 @@ func (c Config) validateOpenVocabulary() error {
 		}
 		return nil
 	}
-	u, err := url.Parse(c.VLMURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("--vlm-url %q is not an http(s) URL (e.g. http://localhost:11434/v1)", c.VLMURL)
+	if err := vlm.CheckSettings(c.VLMURL, c.VLMModel); err != nil {
+		return err
 	}
-	if u.User != nil {
-		return fmt.Errorf("--vlm-url must not hold credentials; set the key with CAM2DRIVE_VLM_KEY")
-	}
-	if strings.TrimSpace(c.VLMModel) == "" {
-		return fmt.Errorf("--vlm-url needs --vlm-model (e.g. qwen2.5vl:7b)")
-	}
-	if c.VLMTimeout < 0 {
+	if c.VLMTimeout <= 0 {
 		return fmt.Errorf("--vlm-timeout %v: want a positive duration", c.VLMTimeout)
 	}
 	return nil

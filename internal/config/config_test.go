@@ -98,6 +98,7 @@ func TestOpenVocabularyValidation(t *testing.T) {
 		{[]string{"--vlm-url=http://user:pw@host/v1", "--vlm-model=llava"}, "must not hold credentials"},
 		{[]string{"--vlm-url=http://localhost:11434/v1"}, "needs --vlm-model"},
 		{[]string{"--vlm-url=http://localhost:11434/v1", "--vlm-model=llava", "--vlm-timeout=-1s"}, "--vlm-timeout"},
+		{[]string{"--vlm-url=http://localhost:11434/v1", "--vlm-model=llava", "--vlm-timeout=0s"}, "--vlm-timeout"},
 	} {
 		_, err := parseServe(t, c.args...)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

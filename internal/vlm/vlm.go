@@ -62,17 +62,26 @@ type Client struct {
 	log      *slog.Logger
 }
 
-// New checks cfg and returns a client; it does not contact the server.
-func New(cfg Config) (*Client, error) {
-	u, err := url.Parse(cfg.BaseURL)
+// CheckSettings says what is wrong with a server address and model, in
+// the words of the settings (--vlm-url, --vlm-model); nil when they can work.
+func CheckSettings(baseURL, model string) error {
+	u, err := url.Parse(baseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("--vlm-url %q is not an http(s) URL (e.g. http://localhost:11434/v1)", cfg.BaseURL)
+		return fmt.Errorf("--vlm-url %q is not an http(s) URL (e.g. http://localhost:11434/v1)", baseURL)
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("--vlm-url must not hold credentials; give the key with CAM2DRIVE_VLM_KEY")
+		return fmt.Errorf("--vlm-url must not hold credentials; give the key with CAM2DRIVE_VLM_KEY")
 	}
-	if strings.TrimSpace(cfg.Model) == "" {
-		return nil, fmt.Errorf("--vlm-model is required with --vlm-url")
+	if strings.TrimSpace(model) == "" {
+		return fmt.Errorf("--vlm-url needs --vlm-model (e.g. qwen2.5vl:7b)")
+	}
+	return nil
+}
+
+// New checks cfg and returns a client; it does not contact the server.
+func New(cfg Config) (*Client, error) {
+	if err := CheckSettings(cfg.BaseURL, cfg.Model); err != nil {
+		return nil, err
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 2 * time.Minute
