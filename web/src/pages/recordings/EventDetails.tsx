@@ -23,10 +23,13 @@ export function detectionGroups(rec: Pick<Recording, 'detection_types' | 'detect
   return [...out.values()];
 }
 
-function labelOf(d: { type: string; labels: string[] }, name: string): string {
-  // Labels that only repeat the type ("motion" for Motion) add nothing.
+/**
+ * A chip's text: the type's name, then what the models said (dog, car…) in the user's language.
+ * Labels that only repeat the type ("person" for Person) add nothing.
+ */
+export function labelOf(d: { type: string; labels: string[] }, name: string, say: (label: string) => string): string {
   const extra = d.labels.filter((l) => ![name.toLowerCase(), d.type.toLowerCase()].includes(l.toLowerCase()));
-  return extra.length ? `${name} · ${extra.slice(0, 3).join(', ')}` : name;
+  return extra.length ? `${name} · ${extra.slice(0, 3).map(say).join(', ')}` : name;
 }
 
 /**
@@ -92,7 +95,7 @@ export function EventDetails({
             <Chip
               key={g.type}
               icon={<DetectionIcon type={g.type} />}
-              label={labelOf(g, typeLabel(g.type))}
+              label={labelOf(g, typeLabel(g.type), (l) => t(`recordings.label.${l}`, { defaultValue: l }))}
               variant="outlined"
               data-testid="player-detection"
               data-type={g.type}
