@@ -134,7 +134,7 @@ test(
 
     // Download, checked with ffprobe.
     await downloadMP4(page);
-    await screenshot(page, 'recordings-expiry-fr.png');
+    await screenshot(page, 'recordings-expiry.png');
   }),
 );
 
